@@ -1,0 +1,32 @@
+# Two entry points for people: `make demo` and `make test`. Everything else is for developers.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+
+.PHONY: demo test lint typecheck bench bench-extract sync
+
+$(CURDIR)/.tools/bin/uv:
+	bash scripts/bootstrap-uv.sh
+
+sync: $(UV)
+	$(UV) sync --frozen
+
+demo: sync
+	$(UV) run --frozen lurewatch demo
+
+test: sync
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen ruff format --check src tests bench
+	$(UV) run --frozen mypy
+	$(UV) run --frozen pytest
+
+lint: sync
+	$(UV) run --frozen ruff check src tests bench
+
+typecheck: sync
+	$(UV) run --frozen mypy
+
+bench: bench-extract
+
+bench-extract: $(UV)
+	$(UV) sync --frozen --group bench
+	$(UV) run --frozen --group bench python bench/extract.py

@@ -1,0 +1,5 @@
+"""Indicator extraction: one entry point over a registry of per-family extractors."""
+
+from lurewatch.extract.registry import extract
+
+__all__ = ["extract"]

@@ -1,0 +1,16 @@
+"""bank extraction (being written)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lurewatch.extract.base import Context
+from lurewatch.models import Indicator
+
+
+def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
+    yield from ()
+
+
+def extract_ibans(ctx: Context) -> Iterator[Indicator]:
+    yield from ()

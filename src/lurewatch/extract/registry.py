@@ -1,0 +1,116 @@
+"""The `extract()` entry point: normalize once, run the extractors, resolve overlaps.
+
+Overlap policy (the fixtures encode it): numeric-looking families compete for the same
+characters, and the more specific reading wins — an IBAN over a bank account, a wallet over
+anything, a bank account or a money amount over a phone number, an IP over a phone. Web
+families (url, domain, email, handle) may overlap each other and numbers by design: `t.me/x` is
+both a URL and a Telegram handle, and "WhatsApp: +66..." is both a phone and a handle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from lurewatch.extract.base import Context, Extractor
+from lurewatch.models import INDICATOR_TYPES, Indicator, IndicatorType
+from lurewatch.normalize import NormalizedText, normalize
+
+# Lower rank wins when spans of these types overlap.
+_NUMERIC_RANK: dict[str, int] = {
+    "iban": 0,
+    "crypto_wallet": 1,
+    "ip": 2,
+    "bank_account": 3,
+    "money": 4,
+    "phone": 5,
+}
+
+
+def _extractors() -> dict[IndicatorType, Extractor]:
+    # Imported lazily so that importing lurewatch stays cheap and extractor modules can
+    # import from lurewatch.extract.base without a cycle.
+    from lurewatch.extract import bank, handle, money, phone, wallet, web
+
+    return {
+        "phone": phone.extract_phones,
+        "crypto_wallet": wallet.extract_wallets,
+        "url": web.extract_urls,
+        "domain": web.extract_domains,
+        "email": web.extract_emails,
+        "ip": web.extract_ips,
+        "handle": handle.extract_handles,
+        "bank_account": bank.extract_bank_accounts,
+        "iban": bank.extract_ibans,
+        "money": money.extract_money,
+    }
+
+
+_REGISTRY: dict[IndicatorType, Extractor] | None = None
+
+
+def registry() -> dict[IndicatorType, Extractor]:
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = _extractors()
+    return _REGISTRY
+
+
+def _overlaps(a: Indicator, b: Indicator) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def resolve_overlaps(found: Iterable[Indicator]) -> list[Indicator]:
+    """Apply the overlap policy and return indicators in text order."""
+    items = sorted(found, key=lambda i: (i.start, -(i.end - i.start)))
+    kept: list[Indicator] = []
+    numeric: list[Indicator] = []
+    for ind in items:
+        rank = _NUMERIC_RANK.get(ind.type)
+        if rank is None:
+            # Same-type duplicates over the same span are dropped.
+            if any(k.type == ind.type and _overlaps(k, ind) for k in kept[-8:]):
+                continue
+            kept.append(ind)
+            continue
+        clash = [k for k in numeric if _overlaps(k, ind)]
+        if not clash:
+            numeric.append(ind)
+            continue
+        if all(rank < _NUMERIC_RANK[k.type] for k in clash):
+            numeric = [k for k in numeric if k not in clash]
+            numeric.append(ind)
+    out = kept + numeric
+    out.sort(key=lambda i: (i.start, i.end, i.type))
+    return out
+
+
+def extract(
+    text: str | NormalizedText,
+    *,
+    types: Sequence[IndicatorType] | None = None,
+    region: str | None = None,
+) -> list[Indicator]:
+    """Every indicator in `text`, with offsets into the original text.
+
+    `types` restricts the families searched (default: all); `region` is the ISO country used
+    for numbers written without a country code. Passing a `NormalizedText` skips normalizing
+    again (the screening path normalizes once for every detector).
+    """
+    nt = text if isinstance(text, NormalizedText) else normalize(text)
+    wanted = INDICATOR_TYPES if types is None else tuple(types)
+    unknown = [t for t in wanted if t not in INDICATOR_TYPES]
+    if unknown:
+        raise ValueError(f"unknown indicator type(s): {', '.join(unknown)}")
+    ctx = Context(nt=nt, region=region.upper() if region else None)
+    reg = registry()
+    # Numeric families are always resolved against each other, so that asking only for
+    # phones does not return the digits of an IBAN or of a money amount as a phone.
+    run = set(wanted)
+    if run & _NUMERIC_RANK.keys():
+        run |= set(_NUMERIC_RANK)  # type: ignore[arg-type]
+    found: list[Indicator] = []
+    for t in INDICATOR_TYPES:
+        if t in run:
+            found.extend(reg[t](ctx))
+    keep = set(wanted)
+    return [i for i in resolve_overlaps(found) if i.type in keep]

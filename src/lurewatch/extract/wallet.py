@@ -1,0 +1,12 @@
+"""wallet extraction (being written)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lurewatch.extract.base import Context
+from lurewatch.models import Indicator
+
+
+def extract_wallets(ctx: Context) -> Iterator[Indicator]:
+    yield from ()

@@ -1,0 +1,121 @@
+"""Text normalization with a map back to the original characters.
+
+`normalize(text)` returns a `NormalizedText`: the cleaned text every detector works on, and
+`span()` to turn a match in it into offsets of what the person actually wrote.
+Stages, in order: line endings; NFKC + invisible characters + native digits; Cyrillic/Greek
+look-alikes in Latin words; refanging; digits spelled as words; letters inside numbers;
+whitespace. Each stage records whether it changed something so extractors can mark a value as
+deliberately obfuscated.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lurewatch.normalize import chars, deobfuscate
+from lurewatch.normalize.language import SUPPORTED, detect_language
+from lurewatch.normalize.offsets import Edit, OffsetMap
+
+MAX_TEXT_CHARS = 10_000_000
+"""Hard upper bound on one text (10 M characters); longer input is refused, not truncated."""
+
+Stage = Callable[[str], list[Edit]]
+
+# (stage, counts as obfuscation when it edits inside a token)
+_STAGES: tuple[tuple[Stage, bool], ...] = (
+    (deobfuscate.line_endings, False),
+    (chars.fold_chars, True),
+    (chars.fold_homoglyphs, True),
+    (deobfuscate.refang, True),
+    (deobfuscate.spelled_digits, True),
+    (deobfuscate.letters_in_numbers, True),
+    (deobfuscate.whitespace, False),
+    (deobfuscate.trim, False),
+)
+
+
+class TextTooLongError(ValueError):
+    """Raised when a text exceeds `MAX_TEXT_CHARS`."""
+
+
+@dataclass
+class NormalizedText:
+    """A normalized text, its original, and the map between them."""
+
+    original: str
+    text: str
+    offsets: OffsetMap
+    _obfuscated: list[tuple[int, int]] = field(default_factory=list)
+    _language: str | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original `[start, end)` for normalized `[start, end)`."""
+        return self.offsets.span(start, end)
+
+    def original_slice(self, start: int, end: int) -> str:
+        """The original characters behind normalized `[start, end)`."""
+        s, e = self.span(start, end)
+        return self.original[s:e]
+
+    def obfuscated(self, start: int, end: int) -> bool:
+        """Whether an obfuscation stage changed anything inside original `[start, end)`.
+
+        Whitespace edits on the edges of a token and invisible characters between words are not
+        obfuscation; everything recorded in `_obfuscated` is in original coordinates.
+        """
+        if not self._obfuscated:
+            return False
+        i = bisect_right(self._obfuscated, (start, 1 << 62)) - 1
+        for k in range(max(i, 0), len(self._obfuscated)):
+            s, e = self._obfuscated[k]
+            if s >= end:
+                break
+            if e > start and s < end:
+                return True
+        return False
+
+    @property
+    def language(self) -> str:
+        """Detected language (ISO 639-1, or "und"), computed on first use."""
+        if self._language is None:
+            self._language = detect_language(self.text)
+        return self._language
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize `text` for detection; see the module docstring for the stages.
+
+    Raises `TypeError` for non-str input and `TextTooLongError` above `MAX_TEXT_CHARS`.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() needs str, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextTooLongError(
+            f"text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+        )
+    offsets = OffsetMap(len(text))
+    current = text
+    obfuscated: list[tuple[int, int]] = []
+    for stage, marks in _STAGES:
+        edits = stage(current)
+        if not edits:
+            continue
+        if marks:
+            for s, e, _rep in edits:
+                if e > s:
+                    obfuscated.append(offsets.span(s, e))
+        current = offsets.apply(current, edits)
+    obfuscated.sort()
+    return NormalizedText(original=text, text=current, offsets=offsets, _obfuscated=obfuscated)
+
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "SUPPORTED",
+    "NormalizedText",
+    "TextTooLongError",
+    "detect_language",
+    "normalize",
+]

@@ -1,0 +1,141 @@
+"""Undo the tricks used to slip identifiers past filters: defanged links, letters inside
+phone numbers, digits spelled out as words, and messy whitespace.
+
+All patterns are linear: every repetition consumes at least one character from a class that
+cannot also match the separator around it, so there is no nested ambiguity to backtrack into.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lurewatch.normalize.offsets import Edit
+
+_TLD_WORDS = (
+    "com|net|org|info|biz|io|co|me|xyz|top|vip|cc|cn|asia|th|kh|vn|ph|id|my|la|mm|sg|hk|tw|"
+    "kr|jp|ly|app|link|site|online|shop|club|live|pro|ai|gov|edu"
+)
+
+_REFANG = re.compile(
+    r"(?P<hxxp>\bh(?:xx|XX|xX|Xx|\*\*|tt)p(?P<s>[sS]?)(?=\s*[\[\(\{]?:))"
+    r"|(?P<dot>[ \t]?[\[\(\{][ \t]?(?:\.|dot|DOT|Dot)[ \t]?[\]\)\}][ \t]?)"
+    r"|(?P<at>[ \t]?[\[\(\{][ \t]?(?:@|at|AT|At)[ \t]?[\]\)\}][ \t]?)"
+    r"|(?P<colon>[\[\(\{](?P<sep>:|://|:/)[\]\)\}])"
+    r"|(?P<bare>(?<=[A-Za-z0-9]) (?:dot|DOT) (?=(?:" + _TLD_WORDS + r")\b))"
+)
+
+
+def refang(text: str) -> list[Edit]:
+    """Edits turning hxxp://, [.], (dot), [at], [:] and "example dot com" back into a link."""
+    edits: list[Edit] = []
+    for m in _REFANG.finditer(text):
+        kind = m.lastgroup
+        if m.group("hxxp") is not None:
+            edits.append((m.start(), m.end(), "http" + m.group("s").lower()))
+        elif m.group("dot") is not None or m.group("bare") is not None:
+            edits.append((m.start(), m.end(), "."))
+        elif m.group("at") is not None:
+            edits.append((m.start(), m.end(), "@"))
+        elif kind is not None:
+            edits.append((m.start(), m.end(), m.group("sep")))
+    return edits
+
+
+# A run of digits and digit-like letters with at most one separator between them.
+_DIGIT_RUN = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|])+")
+_DIGIT_LIKE = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"}
+_MIN_DIGITS = 6
+
+
+def letters_in_numbers(text: str) -> list[Edit]:
+    """Edits for O/o -> 0 and l/I/| -> 1 strictly inside long digit runs ("08l 234 56O8")."""
+    edits: list[Edit] = []
+    for m in _DIGIT_RUN.finditer(text):
+        run = m.group()
+        lo, hi = 0, len(run)
+        while lo < hi and not run[lo].isdigit():
+            lo += 1
+        while hi > lo and not run[hi - 1].isdigit():
+            hi -= 1
+        core = run[lo:hi]
+        digits = sum(c.isdigit() for c in core)
+        letters = sum(c in _DIGIT_LIKE for c in core)
+        if not letters or digits < _MIN_DIGITS or letters * 3 > digits:
+            continue
+        # The run must not be the tail of a word ("Hello2O24..."): look at what precedes it.
+        start = m.start() + lo
+        if start > 0 and text[start - 1].isalpha():
+            continue
+        for k, c in enumerate(core):
+            if c in _DIGIT_LIKE:
+                edits.append((start + k, start + k + 1, _DIGIT_LIKE[c]))
+    return edits
+
+
+_NUMBER_WORDS: dict[str, str] = {}
+for _lang_words in (
+    # English
+    "zero:0 oh:0 one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9",
+    # Indonesian / Malay
+    "nol:0 kosong:0 satu:1 dua:2 tiga:3 empat:4 lima:5 enam:6 tujuh:7 delapan:8 lapan:8 "
+    "sembilan:9",
+    # Tagalog
+    "sero:0 isa:1 dalawa:2 tatlo:3 apat:4 anim:6 pito:7 walo:8 siyam:9",
+    # Vietnamese
+    "không:0 một:1 hai:2 ba:3 bốn:4 năm:5 sáu:6 bảy:7 tám:8 chín:9",
+):
+    for _pair in _lang_words.split():
+        _w, _d = _pair.split(":")
+        _NUMBER_WORDS[_w] = _d
+
+_WORD_ALT = "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))
+_SPELLED = re.compile(
+    r"(?<!\w)(?:" + _WORD_ALT + r"|\d{1,4})(?:[ ,\-]+(?:" + _WORD_ALT + r"|\d{1,4})){5,}(?!\w)",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^ ,\-]+")
+
+
+def spelled_digits(text: str) -> list[Edit]:
+    """Edits turning "zero eight one 2 3 4 5 6 7 8" (six or more tokens) into digits."""
+    edits: list[Edit] = []
+    for m in _SPELLED.finditer(text):
+        tokens = _TOKEN.findall(m.group())
+        words = [t for t in tokens if not t.isdigit()]
+        digits = "".join(t if t.isdigit() else _NUMBER_WORDS[t.lower()] for t in tokens)
+        if len(words) >= 2 and len(digits) >= 7:
+            edits.append((m.start(), m.end(), digits))
+    return edits
+
+
+_LINE_ENDS = re.compile(r"\r\n?")
+_HSPACE = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+_NEWLINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+_EDGES = re.compile(r"^\s+|\s+$")
+
+
+def line_endings(text: str) -> list[Edit]:
+    """Edits turning CRLF and CR into LF."""
+    return [(m.start(), m.end(), "\n") for m in _LINE_ENDS.finditer(text)]
+
+
+def trim(text: str) -> list[Edit]:
+    """Edits removing leading and trailing whitespace."""
+    return [(m.start(), m.end(), "") for m in _EDGES.finditer(text)]
+
+
+def whitespace(text: str) -> list[Edit]:
+    """Edits collapsing runs of spaces/tabs to one space and blank-line runs to one newline."""
+    edits: list[Edit] = []
+    for m in _NEWLINES.finditer(text):
+        edits.append((m.start(), m.end(), "\n"))
+    for m in _HSPACE.finditer(text):
+        edits.append((m.start(), m.end(), " "))
+    edits.sort()
+    # Drop horizontal-space edits swallowed by a newline edit.
+    merged: list[Edit] = []
+    for e in edits:
+        if merged and e[0] < merged[-1][1]:
+            continue
+        merged.append(e)
+    return merged

@@ -1,0 +1,64 @@
+"""Language identification tuned for the region's languages on short texts.
+
+Scripts decide most cases outright and cheaply: Thai, Lao, Khmer, Burmese, Hangul and Kana are
+each used by one of our languages, and Han without Kana is Chinese. Latin-script text goes to
+py3langid (a maintained fork of langid.py that ships its model), with Vietnamese recognised
+first by its letters, since a few diacritics are decisive where n-gram statistics on ten words
+are not.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+SCRIPT_LANGUAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("th", re.compile(r"[\u0e01-\u0e5b]")),
+    ("lo", re.compile(r"[\u0e81-\u0edf]")),
+    ("km", re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")),
+    ("my", re.compile(r"[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]")),
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("ja", re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")),
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_VIETNAMESE = re.compile(r"[đĐơƠưƯăĂ\u1ea0-\u1ef9]")
+
+# Latin-script languages we let py3langid choose between. Restricting the set is what makes
+# short texts usable; the list keeps major non-regional languages so they are not forced into
+# a regional label.
+LATIN_CANDIDATES = ("en", "id", "ms", "tl", "vi", "fr", "es", "pt", "de", "nl", "it")
+
+SUPPORTED = ("en", "zh", "th", "vi", "id", "ms", "tl", "my", "km", "lo", "ko", "ja")
+
+
+@lru_cache(maxsize=1)
+def _latin_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(LATIN_CANDIDATES))
+    return ident
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of `text`'s language, or "und" when there is nothing to go on."""
+    sample = text[:2000]
+    letters = len(_LETTER.findall(sample))
+    if letters == 0:
+        return "und"
+    counts = {lang: len(rx.findall(sample)) for lang, rx in SCRIPT_LANGUAGES}
+    # Japanese mixes Kana with Han: any real share of Kana makes Han text Japanese.
+    if counts["ja"] and counts["ja"] * 10 >= counts["zh"]:
+        counts["ja"] += counts["zh"]
+        counts["zh"] = 0
+    lang, best = max(counts.items(), key=lambda kv: kv[1])
+    if best >= 2 and best * 5 >= letters:
+        return lang
+    if letters < 2:
+        return "und"
+    if len(_VIETNAMESE.findall(sample)) >= 2:
+        return "vi"
+    code, _prob = _latin_identifier().classify(sample)
+    return str(code)
