@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lurewatch.extract.base import Context
+from lurewatch.indicators.base import Context
 from lurewatch.models import Indicator
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lurewatch.models import Indicator, IndicatorType
-from lurewatch.normalize import NormalizedText
+from lurewatch.text import NormalizedText
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lurewatch.normalize.offsets import Edit
+from lurewatch.text.offsets import Edit
 
 # Zero-width, soft hyphen and bidirectional controls: invisible, used to split keywords or to
 # reverse what a filter sees. ZWJ/ZWNJ are included: they only shape rendering.
@@ -41,9 +41,7 @@ HOMOGLYPHS: dict[str, str] = {
 
 # Anything that may need folding: invisibles, Greek/Cyrillic/Armenian letters, non-ASCII
 # decimal digits (\d is Unicode-aware) and whatever NFKC would change (checked separately).
-_SUSPECT = re.compile(
-    "[" + "".join(sorted(INVISIBLE)) + "\u0370-\u058f\u0261\u04bb]|(?![0-9])\\d"
-)
+_SUSPECT = re.compile("[" + "".join(sorted(INVISIBLE)) + "\u0370-\u058f\u0261\u04bb]|(?![0-9])\\d")
 _WORD = re.compile(r"\w+")
 _LATIN = re.compile(r"[A-Za-z]")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from lurewatch.normalize.offsets import Edit
+from lurewatch.text.offsets import Edit
 
 _TLD_WORDS = (
     "com|net|org|info|biz|io|co|me|xyz|top|vip|cc|cn|asia|th|kh|vn|ph|id|my|la|mm|sg|hk|tw|"
@@ -77,8 +77,7 @@ for _lang_words in (
     # English
     "zero:0 oh:0 one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9",
     # Indonesian / Malay
-    "nol:0 kosong:0 satu:1 dua:2 tiga:3 empat:4 lima:5 enam:6 tujuh:7 delapan:8 lapan:8 "
-    "sembilan:9",
+    "nol:0 kosong:0 satu:1 dua:2 tiga:3 empat:4 lima:5 enam:6 tujuh:7 delapan:8 lapan:8 sembilan:9",
     # Tagalog
     "sero:0 isa:1 dalawa:2 tatlo:3 apat:4 anim:6 pito:7 walo:8 siyam:9",
     # Vietnamese

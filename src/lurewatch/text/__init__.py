@@ -14,9 +14,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lurewatch.normalize import chars, deobfuscate
-from lurewatch.normalize.language import SUPPORTED, detect_language
-from lurewatch.normalize.offsets import Edit, OffsetMap
+from lurewatch.text import chars, deobfuscate
+from lurewatch.text.language import SUPPORTED, detect_language
+from lurewatch.text.offsets import Edit, OffsetMap
 
 MAX_TEXT_CHARS = 10_000_000
 """Hard upper bound on one text (10 M characters); longer input is refused, not truncated."""

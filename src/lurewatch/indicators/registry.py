@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from lurewatch.extract.base import Context, Extractor
+from lurewatch.indicators.base import Context, Extractor
 from lurewatch.models import INDICATOR_TYPES, Indicator, IndicatorType
-from lurewatch.normalize import NormalizedText, normalize
+from lurewatch.text import NormalizedText, normalize
 
 # Lower rank wins when spans of these types overlap.
 _NUMERIC_RANK: dict[str, int] = {
@@ -28,8 +28,8 @@ _NUMERIC_RANK: dict[str, int] = {
 
 def _extractors() -> dict[IndicatorType, Extractor]:
     # Imported lazily so that importing lurewatch stays cheap and extractor modules can
-    # import from lurewatch.extract.base without a cycle.
-    from lurewatch.extract import bank, handle, money, phone, wallet, web
+    # import from lurewatch.indicators.base without a cycle.
+    from lurewatch.indicators import bank, handle, money, phone, wallet, web
 
     return {
         "phone": phone.extract_phones,

@@ -1,6 +1,6 @@
 """Load the labelled extraction fixtures and score `extract()` against them.
 
-Fixture files are `tests/fixtures/extract/*.yaml`, each a list of cases written by us:
+Fixture files are `tests/fixtures/indicators/*.yaml`, each a list of cases written by us:
 
     - text: "LINE ID: jobthai88 โทร 081-234-5678"
       region: TH            # optional default region for numbers without a country code
@@ -26,7 +26,7 @@ import yaml
 from lurewatch import extract
 from lurewatch.models import Indicator
 
-FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "extract"
+FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "indicators"
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Indicator extraction: one entry point over a registry of per-family extractors."""
 
-from lurewatch.extract.registry import extract
+from lurewatch.indicators.registry import extract
 
 __all__ = ["extract"]
