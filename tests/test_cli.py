@@ -1,0 +1,61 @@
+"""The command line, driven in-process through typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from lurewatch.cli import app
+
+runner = CliRunner()
+
+
+def test_extract_file_with_bad_lines(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(
+        b'{"id": "m1", "text": "nothing to see"}\n'
+        b"{broken\n"
+        b'{"id": "m3", "text": "bad \xff byte"}\n'
+        b'{"id": "m4"}\n'
+        b'{"id": "m5", "text": ""}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", "--input", str(src), "--output", str(out)])
+    assert result.exit_code == 1  # some items failed
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line.get("id") for line in lines] == ["m1", None, None, "m4", "m5"]
+    assert lines[0]["indicators"] == []
+    assert "malformed JSON" in lines[1]["error"] and lines[1]["line"] == 2
+    assert "invalid UTF-8" in lines[2]["error"]
+    assert "'text'" in lines[3]["error"]
+    assert lines[4]["indicators"] == []
+    assert "2 record(s) processed, 3 failed" in result.stderr
+
+
+def test_extract_all_good_exits_zero(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("one message\nanother message\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", "--input", str(src)])
+    assert result.exit_code == 0
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["1", "2"]
+
+
+def test_extract_usage_errors() -> None:
+    assert runner.invoke(app, ["extract"]).exit_code == 2
+    assert runner.invoke(app, ["extract", "x", "--types", "phone,bogus"]).exit_code == 2
+    missing = runner.invoke(app, ["extract", "--input", "/nonexistent/file.jsonl"])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_extract_text_prints_readable_output() -> None:
+    result = runner.invoke(app, ["extract", "plain words only"])
+    assert result.exit_code == 0
+    assert "plain words only" in result.stdout
+
+
+def test_demo_runs() -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo-20" in result.stdout
