@@ -1,0 +1,169 @@
+"""Compile every pack into one RE2 set and match a normalized text against all rules at once.
+
+Why this shape: a trust-and-safety pipeline runs every pack (code-mixed texts are common, so
+all languages) on millions of messages. One `re2.Set` scans the text once and reports WHICH
+patterns matched, in time linear in the text whatever the patterns are (RE2 automata, no
+backtracking). Only patterns that matched are then run again, one by one, to find their spans
+(and to apply context windows). On a typical benign message nothing matches, and the cost is
+one DFA pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
+
+from lurewatch.signals.loader import active_packs, load_pack_dirs
+from lurewatch.signals.schema import Pack, Rule, keyword_pattern, re2_options
+from lurewatch.signals.scoring import SignalHit, SignalSpan
+from lurewatch.text import NormalizedText
+
+MAX_SPANS_PER_RULE = 20
+"""A hostile text repeating a phrase thousands of times gets 20 spans, not thousands."""
+SET_MAX_MEM = 256 << 20
+"""RE2 memory budget for the combined set. The DFA is built lazily, so this is a ceiling, not
+an allocation; the default 8 MiB is too small for ~thousands of patterns and RE2 would then
+give up on the DFA (a silent miss: RE2::Set reports no match). tests/signals checks the set
+against the per-pattern regexes on every example, so a budget that is too small shows up."""
+
+
+class EngineError(RuntimeError):
+    """The combined pattern set could not be built or searched."""
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    rule: Rule
+    regexes: tuple[Any, ...]
+    context: Any | None
+
+
+def _compile_rule(rule: Rule, options: re2.Options) -> _CompiledRule:
+    regexes = tuple(re2.compile(p, options) for p in rule.all_patterns())
+    context = None
+    if rule.context:
+        context = re2.compile("|".join(keyword_pattern(w) for w in rule.context), options)
+    return _CompiledRule(rule, regexes, context)
+
+
+class SignalEngine:
+    """All rules of the given packs, compiled once; `match` is safe to call from many threads."""
+
+    def __init__(self, packs: Iterable[Pack]) -> None:
+        options = re2_options()
+        set_options = re2_options()
+        set_options.max_mem = SET_MAX_MEM
+        self.packs: tuple[Pack, ...] = tuple(packs)
+        self._rules: list[_CompiledRule] = []
+        # Set index -> (rule index, pattern index within the rule)
+        self._owners: list[tuple[int, int]] = []
+        self._set = re2.Set.SearchSet(set_options)
+        for pack in self.packs:
+            for rule in pack.rules:
+                r_idx = len(self._rules)
+                self._rules.append(_compile_rule(rule, options))
+                for p_idx, pattern in enumerate(rule.all_patterns()):
+                    try:
+                        self._set.Add(pattern)
+                    except re2.error as exc:
+                        raise EngineError(f"rule {rule.id}: cannot add {pattern!r}") from exc
+                    self._owners.append((r_idx, p_idx))
+        if self._owners:
+            try:
+                self._set.Compile()
+            except re2.error as exc:
+                raise EngineError("the combined rule set does not compile") from exc
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [c.rule for c in self._rules]
+
+    def matched_patterns(self, text: str) -> list[int]:
+        """Indices (into the set) of every pattern that matches somewhere in `text`."""
+        if not self._owners or not text:
+            return []
+        found = self._set.Match(text)
+        return sorted(found) if found else []
+
+    def match(self, nt: NormalizedText) -> list[SignalHit]:
+        """Every rule that fires on `nt`, in pack order, with original-text spans."""
+        text = nt.text
+        by_rule: dict[int, list[int]] = {}
+        for idx in self.matched_patterns(text):
+            r_idx, p_idx = self._owners[idx]
+            by_rule.setdefault(r_idx, []).append(p_idx)
+        hits: list[SignalHit] = []
+        for r_idx in sorted(by_rule):
+            compiled = self._rules[r_idx]
+            spans = _spans(compiled, by_rule[r_idx], nt)
+            if spans:
+                rule = compiled.rule
+                hits.append(
+                    SignalHit(
+                        id=rule.id,
+                        title=rule.title,
+                        title_local=rule.title_local,
+                        category=rule.category,
+                        stage=rule.stage,
+                        weight=rule.weight,
+                        spans=spans,
+                    )
+                )
+        return hits
+
+
+def _spans(
+    compiled: _CompiledRule, pattern_idx: Sequence[int], nt: NormalizedText
+) -> list[SignalSpan]:
+    """Normalized-text matches of the given patterns that pass the context check, as spans."""
+    text = nt.text
+    window = compiled.rule.context_window
+    found: set[tuple[int, int]] = set()
+    for p_idx in pattern_idx:
+        for m in compiled.regexes[p_idx].finditer(text):
+            s, e = m.span()
+            if e <= s:
+                continue
+            if compiled.context is not None:
+                lo, hi = max(0, s - window), min(len(text), e + window)
+                if compiled.context.search(text, lo, hi) is None:
+                    continue
+            found.add((s, e))
+            if len(found) >= MAX_SPANS_PER_RULE:
+                break
+        if len(found) >= MAX_SPANS_PER_RULE:
+            break
+    spans = []
+    for s, e in sorted(found):
+        o_s, o_e = nt.span(s, e)
+        spans.append(SignalSpan(start=o_s, end=o_e, text=nt.original[o_s:o_e]))
+    return spans
+
+
+_default: tuple[tuple[Pack, ...], SignalEngine] | None = None
+
+
+def default_engine() -> SignalEngine:
+    """The engine over built-in packs and registered user directories (built once, cached).
+
+    Rebuilt only when `active_packs()` returns a different tuple, i.e. after `add_pack_dir`.
+    """
+    global _default
+    packs = active_packs()
+    if _default is None or _default[0] is not packs:
+        _default = (packs, SignalEngine(packs))
+    return _default[1]
+
+
+def engine_for_dirs(directories: Iterable[Path]) -> SignalEngine:
+    """An engine over exactly the packs in `directories` (no built-ins unless listed)."""
+    return SignalEngine(load_pack_dirs(directories))
+
+
+def match_signals(nt: NormalizedText, engine: SignalEngine | None = None) -> list[SignalHit]:
+    """Every signal rule that fires on `nt` (default: built-in + registered packs)."""
+    return (engine or default_engine()).match(nt)

@@ -1,0 +1,146 @@
+"""Engine behaviour: spans in original offsets, context windows, keywords, the combined set,
+user pack directories, and linear time on hostile input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import re2
+import yaml
+
+from lurewatch.signals import engine as engine_mod
+from lurewatch.signals import loader
+from lurewatch.signals.engine import MAX_SPANS_PER_RULE, SignalEngine, match_signals
+from lurewatch.signals.loader import PackError, add_pack_dir, parse_pack, reset_pack_dirs
+from lurewatch.signals.schema import re2_options
+from lurewatch.text import normalize
+from tests.signals.conftest import ENGINE, PACKS
+
+
+def make_pack(rules: list[dict[str, object]], lang: str = "en", theme: str = "phishing") -> dict:
+    base = {"title": "T", "title_local": "T", "category": "phishing", "weight": 0.4}
+    return {
+        "pack": f"{lang}_{theme}",
+        "language": lang,
+        "theme": theme,
+        "rules": [{**base, **r} for r in rules],
+    }
+
+
+def engine_of(*rules: dict[str, object]) -> SignalEngine:
+    return SignalEngine([parse_pack(make_pack(list(rules)), "test")])
+
+
+def test_spans_point_into_the_original_text() -> None:
+    eng = engine_of({"id": "en.phishing.locked", "patterns": [r"account\s+(?:is\s+)?locked"]})
+    original = "Dear user, your ACC\u200bOUNT   is lоcked today"  # zero-width + Cyrillic о
+    (hit,) = eng.match(normalize(original))
+    (span,) = hit.spans
+    assert original[span.start : span.end] == span.text
+    assert span.text.startswith("ACC") and span.text.endswith("cked")
+
+
+def test_context_words_gate_the_rule() -> None:
+    eng = engine_of(
+        {
+            "id": "en.phishing.verify",
+            "keywords": ["verify"],
+            "context": ["link", "click"],
+            "context_window": 20,
+        }
+    )
+    assert eng.match(normalize("Please verify here: click the link"))
+    assert not eng.match(normalize("Please verify your spelling before you send the essay"))
+    far = "verify " + "x " * 30 + "link"
+    assert not eng.match(normalize(far))
+
+
+def test_keywords_respect_ascii_word_edges_but_not_cjk() -> None:
+    eng = engine_of(
+        {"id": "en.phishing.task", "keywords": ["task", "刷单"], "category": "job_scam"}
+    )
+    assert eng.match(normalize("one simple task a day"))
+    assert not eng.match(normalize("good at multitasking"))
+    assert eng.match(normalize("兼职刷单日结"))
+
+
+def test_spans_are_capped_on_repetitive_input() -> None:
+    eng = engine_of({"id": "en.phishing.prize", "keywords": ["prize"]})
+    (hit,) = eng.match(normalize("prize " * 500))
+    assert len(hit.spans) == MAX_SPANS_PER_RULE
+
+
+def test_empty_engine_and_empty_text() -> None:
+    assert SignalEngine([]).match(normalize("anything")) == []
+    assert ENGINE.match(normalize("")) == []
+
+
+def test_combined_set_agrees_with_each_pattern_alone() -> None:
+    """The one-pass set must report exactly what each pattern reports on its own (a too-small
+    RE2 memory budget would make the set silently miss)."""
+    opts = re2_options()
+    regexes = [
+        re2.compile(p, opts) for pack in PACKS for rule in pack.rules for p in rule.all_patterns()
+    ]
+    texts = [t for pack in PACKS for r in pack.rules for t in r.examples.positive]
+    texts.append(" ".join(texts))
+    for text in texts:
+        norm = normalize(text).text
+        expected = [i for i, rx in enumerate(regexes) if rx.search(norm)]
+        assert ENGINE.matched_patterns(norm) == expected, text
+
+
+def test_default_engine_and_user_pack_dirs(tmp_path: Path) -> None:
+    rule = {"id": "xx.custom.secret_phrase", "keywords": ["blue pelican code"]}
+    (tmp_path / "xx_custom.yaml").write_text(
+        yaml.safe_dump(make_pack([rule], lang="xx", theme="custom")), encoding="utf-8"
+    )
+    nt = normalize("send the blue pelican code now")
+    try:
+        assert "xx.custom.secret_phrase" not in {h.id for h in match_signals(nt)}
+        add_pack_dir(tmp_path)
+        assert "xx.custom.secret_phrase" in {h.id for h in match_signals(nt)}
+        assert engine_mod.default_engine() is engine_mod.default_engine()
+    finally:
+        reset_pack_dirs()
+    assert "xx.custom.secret_phrase" not in {h.id for h in match_signals(nt)}
+    assert len(loader.active_packs()) == len(PACKS)
+
+
+def test_bad_user_pack_dir_fails_with_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "en_bad.yaml").write_text("pack: en_bad\nrules: [\n", encoding="utf-8")
+    with pytest.raises(PackError, match=r"en_bad\.yaml"):
+        add_pack_dir(tmp_path)
+    with pytest.raises(PackError, match="not a directory"):
+        add_pack_dir(tmp_path / "missing")
+    assert loader.pack_dirs() == (loader.BUILTIN_PACK_DIR,)
+
+
+def _cost(text: str) -> float:
+    nt = normalize(text)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ENGINE.match(nt)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "a" * 7 + " ",
+        "free flight visa " * 2,
+        "刷单返利" * 3,
+        "USDT " * 2,
+        "https://a.b/" + "x" * 10,
+        "ฟรีเครื่องบิน",
+    ],
+)
+def test_matching_time_grows_linearly(unit: str) -> None:
+    small = unit * (20_000 // len(unit))
+    large = unit * (200_000 // len(unit))
+    ratio = _cost(large) / max(_cost(small), 1e-6)
+    assert ratio < 30, f"10x input took {ratio:.1f}x time"
