@@ -125,3 +125,20 @@ def test_linear_time_on_adversarial_input(unit: str) -> None:
     t_big = min(_elapsed(big) for _ in range(3))
     # 10x the input may cost at most ~30x the time (generous for noise); quadratic would be 100x.
     assert t_big <= max(30 * t_small, 0.05), (t_small, t_big)
+
+
+def test_linear_time_on_long_inner_whitespace() -> None:
+    # `\s+$` would rescan the run from every position: quadratic.
+    small = " \t" * 10_000 + "x"
+    big = " \t" * 100_000 + "x"
+    _elapsed(small)
+    t_small = min(_elapsed(small) for _ in range(3))
+    t_big = min(_elapsed(big) for _ in range(3))
+    assert t_big <= max(30 * t_small, 0.05), (t_small, t_big)
+    assert normalize(big).text == "x"
+
+
+def test_plain_links_are_not_marked_obfuscated() -> None:
+    nt = normalize("see https://example.com/page")
+    assert nt.offsets.identity
+    assert not nt.obfuscated(0, len(nt.original))

@@ -17,7 +17,7 @@ _TLD_WORDS = (
 )
 
 _REFANG = re.compile(
-    r"(?P<hxxp>\bh(?:xx|XX|xX|Xx|\*\*|tt)p(?P<s>[sS]?)(?=\s*[\[\(\{]?:))"
+    r"(?P<hxxp>\bh(?:xx|XX|xX|Xx|\*\*)p(?P<s>[sS]?)(?=\s*[\[\(\{]?:))"
     r"|(?P<dot>[ \t]?[\[\(\{][ \t]?(?:\.|dot|DOT|Dot)[ \t]?[\]\)\}][ \t]?)"
     r"|(?P<at>[ \t]?[\[\(\{][ \t]?(?:@|at|AT|At)[ \t]?[\]\)\}][ \t]?)"
     r"|(?P<colon>[\[\(\{](?P<sep>:|://|:/)[\]\)\}])"
@@ -25,8 +25,26 @@ _REFANG = re.compile(
 )
 
 
+def _may_be_defanged(text: str) -> bool:
+    """Cheap substring checks that rule out most texts before the regex runs."""
+    return (
+        "[" in text
+        or "(" in text
+        or "{" in text
+        or " dot " in text
+        or " DOT " in text
+        or "xx" in text
+        or "XX" in text
+        or "xX" in text
+        or "Xx" in text
+        or "**" in text
+    )
+
+
 def refang(text: str) -> list[Edit]:
     """Edits turning hxxp://, [.], (dot), [at], [:] and "example dot com" back into a link."""
+    if not _may_be_defanged(text):
+        return []
     edits: list[Edit] = []
     for m in _REFANG.finditer(text):
         kind = m.lastgroup
@@ -44,11 +62,14 @@ def refang(text: str) -> list[Edit]:
 # A run of digits and digit-like letters with at most one separator between them.
 _DIGIT_RUN = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|])+")
 _DIGIT_LIKE = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"}
+_LETTER_BY_DIGIT = re.compile(r"[0-9][ .\-]?[OoIl|]|[OoIl|][ .\-]?[0-9]")
 _MIN_DIGITS = 6
 
 
 def letters_in_numbers(text: str) -> list[Edit]:
     """Edits for O/o -> 0 and l/I/| -> 1 strictly inside long digit runs ("08l 234 56O8")."""
+    if _LETTER_BY_DIGIT.search(text) is None:
+        return []
     edits: list[Edit] = []
     for m in _DIGIT_RUN.finditer(text):
         run = m.group()
@@ -93,10 +114,24 @@ _SPELLED = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^ ,\-]+")
+_SPLIT = re.compile(r"[\s,\-]+")
+
+
+def _has_number_words(text: str) -> bool:
+    """At least two number words: a cheap set lookup before the big alternation runs."""
+    hits = 0
+    for word in _SPLIT.split(text.lower()):
+        if word in _NUMBER_WORDS:
+            hits += 1
+            if hits >= 2:
+                return True
+    return False
 
 
 def spelled_digits(text: str) -> list[Edit]:
     """Edits turning "zero eight one 2 3 4 5 6 7 8" (six or more tokens) into digits."""
+    if not _has_number_words(text):
+        return []
     edits: list[Edit] = []
     for m in _SPELLED.finditer(text):
         tokens = _TOKEN.findall(m.group())
@@ -110,7 +145,6 @@ def spelled_digits(text: str) -> list[Edit]:
 _LINE_ENDS = re.compile(r"\r\n?")
 _HSPACE = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _NEWLINES = re.compile(r"\n(?:[^\S\n]*\n)+")
-_EDGES = re.compile(r"^\s+|\s+$")
 
 
 def line_endings(text: str) -> list[Edit]:
@@ -119,12 +153,24 @@ def line_endings(text: str) -> list[Edit]:
 
 
 def trim(text: str) -> list[Edit]:
-    """Edits removing leading and trailing whitespace."""
-    return [(m.start(), m.end(), "") for m in _EDGES.finditer(text)]
+    """Edits removing leading and trailing whitespace.
+
+    Uses str.strip rather than a `\\s+$` regex, which is quadratic on long inner whitespace runs.
+    """
+    edits: list[Edit] = []
+    head = len(text) - len(text.lstrip())
+    if head:
+        edits.append((0, head, ""))
+    tail = len(text.rstrip())
+    if tail < len(text) and tail >= head:
+        edits.append((tail, len(text), ""))
+    return edits
 
 
 def whitespace(text: str) -> list[Edit]:
     """Edits collapsing runs of spaces/tabs to one space and blank-line runs to one newline."""
+    if "  " not in text and text.isprintable():
+        return []  # no tabs, newlines or other control whitespace, no double spaces
     edits: list[Edit] = []
     for m in _NEWLINES.finditer(text):
         edits.append((m.start(), m.end(), "\n"))

@@ -1,0 +1,183 @@
+"""Extraction benchmark: lurewatch vs iocextract vs ioc-finder, side by side in one run.
+
+    make bench-extract            # or: uv run --group bench python bench/extract.py [--limit N]
+
+1. Throughput on one core over every message and job ad of the shared corpora (≥ 100k texts):
+   messages/s, MB/s and the indicators each tool finds, by type; ratios against the faster peer.
+2. Precision and recall of all three on our labelled fixtures (tests/fixtures/indicators),
+   scored per type the peer supports (a peer is not penalised for types it has no notion of).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import iocextract
+from ioc_finder import find_iocs
+
+from bench.common import corpus_rows, pin_one_core, table
+from lurewatch import extract
+
+Found = list[tuple[str, str]]  # (our type name, value as the tool reports it)
+
+_IOCFINDER_TYPES = {
+    "urls": "url",
+    "domains": "domain",
+    "email_addresses": "email",
+    "ipv4s": "ip",
+    "ipv6s": "ip",
+    "bitcoin_addresses": "crypto_wallet",
+    "monero_addresses": "crypto_wallet",
+    "phone_numbers": "phone",
+}
+
+
+def run_lurewatch(text: str) -> Found:
+    return [(i.type, i.normalized) for i in extract(text)]
+
+
+def run_iocextract(text: str) -> Found:
+    out: Found = []
+    out += [("url", u) for u in iocextract.extract_urls(text, refang=True)]
+    out += [("ip", u) for u in iocextract.extract_ips(text, refang=True)]
+    out += [("email", u) for u in iocextract.extract_emails(text, refang=True)]
+    return out
+
+
+def run_iocfinder(text: str) -> Found:
+    res = find_iocs(text)
+    out: Found = []
+    for key, ours in _IOCFINDER_TYPES.items():
+        values = res.get(key) or []
+        if isinstance(values, list):
+            out += [(ours, v) for v in values]
+    return out
+
+
+TOOLS: dict[str, Callable[[str], Found]] = {
+    "lurewatch": run_lurewatch,
+    "iocextract": run_iocextract,
+    "ioc-finder": run_iocfinder,
+}
+PEER_TYPES = {
+    "lurewatch": None,  # all types
+    "iocextract": {"url", "ip", "email"},
+    "ioc-finder": set(_IOCFINDER_TYPES.values()),
+}
+
+
+def throughput(texts: list[str], fn: Callable[[str], Found]) -> tuple[float, Counter[str]]:
+    counts: Counter[str] = Counter()
+    gc.collect()
+    t0 = time.perf_counter()
+    for t in texts:
+        for typ, _ in fn(t):
+            counts[typ] += 1
+    return time.perf_counter() - t0, counts
+
+
+_SCHEME = re.compile(r"^[a-z]+://")
+
+
+def canon(typ: str, value: str) -> str:
+    """Comparable form of a value whatever tool wrote it (peers do not normalize)."""
+    v = value.strip().lower()
+    if typ == "phone":
+        return re.sub(r"\D", "", v)[-9:]
+    if typ == "url":
+        return _SCHEME.sub("", v).rstrip("/")
+    if typ == "crypto_wallet":
+        return v
+    return v.rstrip(".")
+
+
+def score_fixtures() -> list[tuple[str, float, float, int]]:
+    from indicators.fixtures import load_cases
+
+    cases = load_cases()
+    rows = []
+    for name, fn in TOOLS.items():
+        supported = PEER_TYPES[name]
+        tp = fp = fn_ = 0
+        for case in cases:
+            compared = set(case.types) if case.types else None
+            expected = [
+                (e["type"], canon(e["type"], e["normalized"]))
+                for e in case.expect
+                if supported is None or e["type"] in supported
+            ]
+            hosts = {canon("domain", e.get("host", "")) for e in case.expect if e.get("host")}
+            got = [
+                (t, canon(t, v))
+                for t, v in fn(case.text)
+                if (compared is None or t in compared) and (supported is None or t in supported)
+            ]
+            remaining = list(expected)
+            for t, v in got:
+                match = next((e for e in remaining if e[0] == t and e[1] == v), None)
+                if match is not None:
+                    tp += 1
+                    remaining.remove(match)
+                elif t == "domain" and v in hosts:
+                    continue  # peers report the host of a URL/e-mail again; not an error
+                else:
+                    fp += 1
+            fn_ += len(remaining)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn_) if tp + fn_ else 1.0
+        rows.append((name, precision, recall, tp + fn_))
+    return rows
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N texts")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    note = pin_one_core()
+    texts = [r["text"] for r in corpus_rows()]
+    random.Random(20261121).shuffle(texts)  # a --limit sample then mixes every corpus
+    if args.limit:
+        texts = texts[: args.limit]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"corpus: {len(texts):,} texts, {mb:.1f} MB, {note}")
+    extract("warm up +66 81 234 5678 https://example.com")  # load lazily-built tables
+    results = {}
+    for name, fn in TOOLS.items():
+        secs, counts = throughput(texts, fn)
+        results[name] = (secs, counts)
+        print(f"  {name}: {secs:.1f} s", flush=True)
+    fastest_peer = min(results[n][0] for n in ("iocextract", "ioc-finder"))
+    all_types = sorted({t for _, c in results.values() for t in c})
+    rows = []
+    for name, (secs, counts) in results.items():
+        rows.append(
+            [name, f"{len(texts) / secs:,.0f}", f"{mb / secs:.2f}", f"{fastest_peer / secs:.2f}x"]
+            + [f"{counts.get(t, 0):,}" for t in all_types]
+        )
+    print()
+    print(table(["tool", "texts/s", "MB/s", "vs faster peer", *all_types], rows))
+    print()
+    print("Labelled fixtures (types each tool supports):")
+    print(
+        table(
+            ["tool", "precision", "recall", "expected"],
+            [(n, f"{p:.3f}", f"{r:.3f}", k) for n, p, r, k in score_fixtures()],
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
