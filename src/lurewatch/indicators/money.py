@@ -1,12 +1,151 @@
-"""money extraction (being written)."""
+"""Money amounts with their currency: "USD 800–3,000", "฿30,000", "15jt", "2-3万", "5000U".
+
+Canonical form (used everywhere an amount is keyed): `normalized = f"{amount} {CODE}"` with the
+amount as a plain decimal — no exponent, no thousands separator, no trailing zeros — and CODE
+the ISO 4217 code (USDT/USDC for stablecoins, BTC/ETH for coins). "2.000.000 đ" is
+"2000000 VND", "$1,250.50" is "1250.5 USD", "1,5 juta" is "1500000 IDR". Arithmetic is done in
+`Decimal` so that multipliers never introduce float noise into the key.
+
+Separators: both conventions are read. With both ',' and '.', the last one is the decimal mark;
+a single kind repeated is grouping; a single one followed by exactly three digits is grouping
+("2.000", "2,000"), otherwise decimal ("1.5", "1,5"). A space groups only before exactly three
+digits ("2 000").
+
+An amount needs a currency marker (symbol, code or word, before or after) — except that a
+multiplier word that implies one ("万" in Chinese, "หมื่น", "만", "triệu", "juta") counts when a
+pay word ("月薪", "เงินเดือน", "salary" ...) stands just before it. A range gives one indicator
+per end, sharing the currency and, when only the upper end has one, the multiplier.
+Own code, after measuring price-parser 0.5.1: it reads one price per string, drops the
+multiplier ("15 triệu" -> 15, "Rp 15jt" -> 15), returns raw symbols instead of ISO codes and
+reads "2-3万" as 2 with no currency; money-parser (2017) is unmaintained; quantulum3 targets
+units of measure in English.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 
+from lurewatch.indicators import money_units as mu
 from lurewatch.indicators.base import Context
 from lurewatch.models import Indicator
 
+MAX_DIGITS = 18
+"""Longer digit runs are identifiers, not amounts."""
+
+_CODE_WORDS = [c for c in mu.CODES] + [c.lower() for c in mu.CODES if c != "PHP"]
+_PRE = mu.alternation([*mu.PREFIX, *_CODE_WORDS])
+_SUF = mu.alternation([*mu.SUFFIX, *_CODE_WORDS])
+_MULT = mu.alternation(list(mu.MULTIPLIERS))
+# Digits, then groups each opened by one separator: one way to match, so linear.
+_NUM = r"\d+(?:[,.']\d+| \d{3}(?!\d))*"
+_RANGE = r"(?:-|–|—|~|～|〜|to|đến|hingga|sampai|ถึง|至|到)"
+
+_AMOUNT = re.compile(
+    rf"(?<![0-9A-Za-z.,])(?:(?P<pre>{_PRE}) ?)?(?P<n1>{_NUM})(?: ?(?P<m1>{_MULT}))?"
+    rf"(?P<range> ?{_RANGE} ?(?:(?P<pre2>{_PRE}) ?)?(?P<n2>{_NUM})(?: ?(?P<m2>{_MULT}))?)?"
+    rf"(?: ?(?P<suf>{_SUF}))?"
+)
+_GATE = re.compile(
+    rf"{_PRE}|{_SUF}|{mu.alternation([w for w in mu.IMPLIED if not w.isascii()])}"
+    r"|\d ?(?:jt|juta|triệu|tr|rb|lakh|crore)"
+)
+_PAY_WINDOW = 16
+
+
+def parse_number(token: str) -> Decimal | None:
+    """Value of a written number under the separator rules in the module docstring."""
+    s = token.replace("'", "").replace(" ", "")
+    if "," in s and "." in s:
+        dec = max(s.rfind(","), s.rfind("."))
+        s = s[:dec].replace(",", "").replace(".", "") + "." + s[dec + 1 :]
+    elif "," in s or "." in s:
+        sep = "," if "," in s else "."
+        parts = s.split(sep)
+        if len(parts) > 2 or len(parts[1]) == 3:
+            s = "".join(parts)
+        else:
+            s = parts[0] + "." + parts[1]
+    if "." in s and s.count(".") > 1:
+        return None
+    if sum(c.isdigit() for c in s) > MAX_DIGITS:
+        return None
+    return Decimal(s)
+
+
+def canonical(amount: Decimal) -> str:
+    """Plain decimal without exponent or trailing zeros ("2000", "1.5", "0.25")."""
+    text = format(amount.normalize(), "f")
+    return text
+
+
+def _currency(ctx: Context, marker: str | None) -> str | None:
+    if marker is None:
+        return None
+    code = mu.code_for(marker)
+    if code == "CNY" and marker in ("¥", "￥") and (ctx.region == "JP" or _lang(ctx) == "ja"):
+        return "JPY"
+    return code
+
+
+def _lang(ctx: Context) -> str:
+    return ctx.nt.language
+
+
+def _implied(ctx: Context, mult: str | None, start: int) -> str | None:
+    """Currency implied by a multiplier word in a pay context, or None."""
+    if mult is None or mult not in mu.IMPLIED:
+        return None
+    window = ctx.text[max(0, start - _PAY_WINDOW) : start]
+    if not mu.PAY_WORDS.search(window):
+        return None
+    by_lang = mu.IMPLIED[mult]
+    return by_lang.get("*") or by_lang.get(_lang(ctx))
+
+
+def _scaled(num: str, mult: str | None) -> Decimal | None:
+    value = parse_number(num)
+    if value is None:
+        return None
+    return value * mu.MULTIPLIERS[mult] if mult else value
+
+
+def _emit(ctx: Context, s: int, e: int, amount: Decimal, code: str) -> Indicator:
+    return ctx.indicator(
+        "money",
+        s,
+        e,
+        normalized=f"{canonical(amount)} {code}",
+        valid=True,
+        amount=float(amount),
+        currency=code,
+    )
+
 
 def extract_money(ctx: Context) -> Iterator[Indicator]:
-    yield from ()
+    text = ctx.text
+    if not _GATE.search(text):
+        return
+    for m in _AMOUNT.finditer(text):
+        pre, suf, pre2 = m.group("pre"), m.group("suf"), m.group("pre2")
+        m1, m2 = m.group("m1"), m.group("m2")
+        code = _currency(ctx, suf) if suf and pre in (None, "$") else None
+        code = code or _currency(ctx, pre) or _currency(ctx, pre2)
+        if code is None:
+            code = _implied(ctx, m2 or m1, m.start())
+        if code is None:
+            continue
+        if m.group("range") is None:
+            amount = _scaled(m.group("n1"), m1)
+            if amount is not None:
+                yield _emit(ctx, m.start(), m.end(), amount, code)
+            continue
+        low_raw, high = parse_number(m.group("n1")), _scaled(m.group("n2"), m2)
+        if low_raw is None or high is None:
+            continue
+        low = low_raw * mu.MULTIPLIERS[m1] if m1 else low_raw
+        if m1 is None and m2 is not None and low_raw * mu.MULTIPLIERS[m2] <= high:
+            low = low_raw * mu.MULTIPLIERS[m2]
+        yield _emit(ctx, m.start(), m.end("m1") if m1 else m.end("n1"), low, code)
+        yield _emit(ctx, m.start("pre2") if pre2 else m.start("n2"), m.end(), high, code)

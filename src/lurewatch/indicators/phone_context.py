@@ -1,0 +1,97 @@
+"""Words around a number that decide how a phone candidate is read.
+
+Kept apart from `phone.py` so the tables (which grow with every new language or scam script)
+do not bury the matching logic. Three kinds of context matter:
+
+* phone words ("call", "WhatsApp", "โทร", "电话" ...) make a number written like a phone count
+  as one even when it fails validation, so a typo in a recruiter's number is still reported;
+* "not a phone" words (order, tracking, OTP, ID card, ...) veto a bare national-format number,
+  because those are the commonest digit runs that phonenumbers happily accepts as valid;
+* country words and cities pick the default region for numbers written without `+`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Language of the text -> region for national-format numbers (the brief's mapping).
+LANGUAGE_REGION: dict[str, str] = {
+    "th": "TH",
+    "vi": "VN",
+    "id": "ID",
+    "ms": "MY",
+    "tl": "PH",
+    "my": "MM",
+    "km": "KH",
+    "lo": "LA",
+    "zh": "CN",
+    "ko": "KR",
+    "ja": "JP",
+}
+
+# Country names, demonyms and hub cities in the region's languages -> ISO region.
+_COUNTRY_WORDS: dict[str, str] = {
+    "TH": "thailand|thai|bangkok|pattaya|mae sot|ไทย|กรุงเทพ|泰国|泰國|태국|タイ|thái lan",
+    "KH": "cambodia|khmer|phnom penh|sihanoukville|poipet|bavet|កម្ពុជា|柬埔寨|캄보디아|カンボジア"
+    "|campuchia|kamboja",
+    "MM": "myanmar|burma|yangon|myawaddy|shwe kokko|မြန်မာ|缅甸|緬甸|미얀마|ミャンマー",
+    "LA": "laos|lao|vientiane|bokeo|golden triangle|ລາວ|老挝|寮國|라오스|ラオス",
+    "VN": "vietnam|viet nam|việt nam|hanoi|hà nội|saigon|ho chi minh|越南|베트남|ベトナム",
+    "ID": "indonesia|jakarta|batam|印尼|印度尼西亚|인도네시아|インドネシア",
+    "MY": "malaysia|kuala lumpur|johor|马来西亚|馬來西亞|말레이시아|マレーシア",
+    "PH": "philippines|pilipinas|manila|cebu|菲律宾|菲律賓|필리핀|フィリピン",
+    "SG": "singapore|新加坡|싱가포르|シンガポール",
+    "HK": "hong kong|香港|홍콩",
+    "TW": "taiwan|台湾|台灣|臺灣|대만|台湾",
+    "CN": "china|中国|大陆|중국|中国大陸",
+    "KR": "korea|south korea|한국|韩国|韓國|韓国",
+    "JP": "japan|日本|일본",
+}
+
+
+def _bounded(words: str) -> str:
+    """Latin words need word boundaries ("lao" is not inside "malaon"); CJK and Thai cannot."""
+    return "|".join(rf"\b{w}\b" if w.isascii() else w for w in words.split("|"))
+
+
+_COUNTRY_RX = re.compile(
+    "|".join(f"(?P<{cc}>{_bounded(words)})" for cc, words in _COUNTRY_WORDS.items()),
+    re.IGNORECASE,
+)
+
+PHONE_WORDS = re.compile(
+    r"(?:\b(?:tel|telp|phone|mobile|mob|cell|call|text|sms|contact|hotline|whatsapp|whats app"
+    r"|wa|line|viber|zalo|signal|telegram|hp|no\.? ?hp|nomor|hubungi|sđt|đt|điện thoại|gọi"
+    r"|liên hệ|tawag|telepono|numero|hubungi|ph)\b|โทร|เบอร์|ติดต่อ|ไลน์|电话|電話|手机|手機|联系"
+    r"|聯繫|微信|致电|전화|연락|휴대폰|핸드폰|携帯|でんわ|連絡|ទូរស័ព្ទ|លេខ|ໂທ|ເບີ|ဖုန်း|ဆက်သွယ်)",
+    re.IGNORECASE,
+)
+"""Words that say "the number that follows is a phone"."""
+
+NOT_PHONE_WORDS = re.compile(
+    r"(?:\b(?:order|invoice|tracking|track|awb|resi|ref|reference|booking|ticket|otp|pin|code"
+    r"|kode|mã|id card|passport|ktp|nik|cmnd|cccd|serial|s/n|sku|nric|ic no|mykad|tin"
+    r"|transaction|txn|trx|receipt|no\. ?pesanan|pesanan|invoice)\b|#|หมายเลขพัสดุ|พัสดุ"
+    r"|รหัส|บัตรประชาชน|เลขประจำตัว|订单|訂單|单号|單號|快递|验证码|驗證碼|身份证|身分證"
+    r"|护照|주문|운송장|인증번호|주민등록|注文|追跡|認証|マイナンバー)",
+    re.IGNORECASE,
+)
+"""Words that say "this digit run is an identifier of something else"."""
+
+WINDOW = 24
+"""How many characters before a number are searched for a deciding word."""
+
+
+def before(text: str, start: int) -> str:
+    """The stretch of text a deciding word must sit in to qualify the number at `start`."""
+    return text[max(0, start - WINDOW) : start]
+
+
+def country_regions(text: str) -> list[str]:
+    """Regions named in the text (country words, hub cities), in order of first mention."""
+    seen: list[str] = []
+    for m in _COUNTRY_RX.finditer(text[:4000]):
+        cc = m.lastgroup
+        if cc and cc not in seen:
+            seen.append(cc)
+    return seen
