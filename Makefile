@@ -1,5 +1,7 @@
 # Two entry points for people: `make demo` and `make test`. Everything else is for developers.
 SHELL := /bin/bash
+# Use the operating system's certificate store, so uv works behind TLS-inspecting proxies too.
+export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
 .PHONY: demo test lint typecheck bench bench-extract sync
