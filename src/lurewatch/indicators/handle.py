@@ -1,12 +1,110 @@
-"""handle extraction (being written)."""
+"""Messaging and social-media accounts (`handle`, with `platform`).
+
+Three sources, in this order, each skipping characters an earlier one already used:
+1. links, as found by the URL scanner (`t.me/x`, `wa.me/66...`, `line.me/ti/p/~x`, ...) and
+   the app schemes `tg://resolve?domain=`, `tg://join?invite=`, `whatsapp://send?phone=`;
+   the URL family reports the same link as a `url` too (the registry allows that overlap);
+2. platform words followed by an id ("LINE ID: x", "微信号 x", "WhatsApp: +66...");
+3. a bare `@name`. Decision: it is Telegram (the platform of the scam compounds' recruiters),
+   unless a platform word from `handle_keywords` ends within 30 characters before it on the
+   same line with only spaces/brackets/colons between ("Instagram (@shop.th)") — then it is
+   that platform's id. Never inside an e-mail (`job@mail.com`) or followed by `.tld`
+   (`@binance.com` is a domain, not a handle); a bare `@name` that breaks Telegram's rules
+   (starts with a digit, ends with `_`) is dropped.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lurewatch.indicators.base import Context
+from lurewatch.indicators.handle_keywords import KEYWORD, keyword_handles, read_value
+from lurewatch.indicators.handle_links import handle_from_link, telegram_name
+from lurewatch.indicators.handle_phone import LANGUAGE_REGION, phone_id
+from lurewatch.indicators.web_scan import scan
 from lurewatch.models import Indicator
+
+_GATE = re.compile(r"@|/|tg:|" + KEYWORD.pattern, re.IGNORECASE)
+_APP_LINK = re.compile(
+    r"tg://resolve\?domain=(?P<tg>[A-Za-z0-9_]{1,40})"
+    r"|tg://join\?invite=(?P<inv>[A-Za-z0-9_\-]{1,64})"
+    r"|whatsapp://send\?phone=(?P<wa>\+?\d{6,17})",
+    re.IGNORECASE,
+)
+_AT = re.compile(r"(?<![A-Za-z0-9._%+@\-])@(?P<name>[A-Za-z0-9_.]{1,40})")
+_NEAR = 30
+_CONNECTOR = re.compile(r"[\s:：(（\[\-–—=]*")
+"""What may stand between a platform word and the `@name` it introduces."""
+
+Found = tuple[int, int, str, str, bool]
+
+
+def _region(ctx: Context) -> str | None:
+    return ctx.region or LANGUAGE_REGION.get(ctx.nt.language)
+
+
+def _links(ctx: Context) -> Iterator[Found]:
+    for hit in scan(ctx.text):
+        if hit.kind == "url" and hit.valid:
+            got = handle_from_link(hit.host, hit.path, ctx.region)
+            if got is not None:
+                yield hit.start, hit.end, got.platform, got.normalized, got.valid
+    if "://" not in ctx.text:
+        return
+    for m in _APP_LINK.finditer(ctx.text):
+        if m.group("tg"):
+            tg = telegram_name(m.group("tg"))
+            yield m.start(), m.end(), "telegram", tg.normalized, tg.valid
+        elif m.group("inv"):
+            yield m.start(), m.end(), "telegram", f"t.me/+{m.group('inv')}", True
+        else:
+            norm, valid = phone_id(m.group("wa"), ctx.region)
+            yield m.start(), m.end(), "whatsapp", norm, valid
+
+
+def _bare_at(ctx: Context, taken: list[tuple[int, int]]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _AT.finditer(text):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in taken):
+            continue
+        name = m.group("name")
+        platform = "telegram"
+        line_start = text.rfind("\n", 0, s) + 1
+        window = max(line_start, s - _NEAR)
+        near = [k for k in KEYWORD.finditer(text, window, s) if k.lastgroup]
+        if near and not _CONNECTOR.fullmatch(text, near[-1].end(), s):
+            near = []
+        if near and near[-1].lastgroup != "telegram":
+            platform = str(near[-1].lastgroup)
+            got = read_value(platform, "@" + name.rstrip("."), _region(ctx), marked=True)
+            if got is not None:
+                end = s + 1 + len(name.rstrip("."))
+                yield s, end, platform, got[0], got[1]
+            continue
+        head = re.match(r"[A-Za-z0-9_]+", name)
+        if head is None or (e - s - 1 > len(head.group()) and name[len(head.group())] == "."):
+            continue  # "@binance.com" and the like
+        tg = telegram_name(head.group())
+        if tg.valid:
+            yield s, s + 1 + len(head.group()), "telegram", tg.normalized, True
 
 
 def extract_handles(ctx: Context) -> Iterator[Indicator]:
-    yield from ()
+    """Every messaging/social account named in the text (see the module docstring)."""
+    text = ctx.text
+    if _GATE.search(text) is None:
+        return
+    found: list[Found] = list(_links(ctx))
+    taken = [(s, e) for s, e, *_ in found]
+    taken += [(h.start, h.end) for h in scan(text) if h.kind == "email"]
+    region = _region(ctx) if KEYWORD.search(text) else ctx.region
+    for k in keyword_handles(text, region):
+        if not any(a < k.end and k.start < b for a, b in taken):
+            found.append((k.start, k.end, k.platform, k.normalized, k.valid))
+            taken.append((k.start, k.end))
+    if "@" in text:
+        found.extend(_bare_at(ctx, taken))
+    for s, e, platform, normalized, valid in sorted(found):
+        yield ctx.indicator("handle", s, e, normalized, valid, platform=platform)

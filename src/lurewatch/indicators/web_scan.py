@@ -54,15 +54,15 @@ _SCAN = re.compile(
     rf"""
     (?P<email>(?<![{_NO_START}/])[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}}@(?P<ehost>{_HC}+(?:\.{_HC}+)+))
   | (?:
-        (?P<scheme>(?<![A-Za-z])(?:https?|ftp)://)(?P<userinfo>[^\s/?#@]{{1,128}}@)?
-      | (?P<www>(?<![{_NO_START}])www\d{{0,3}}\.)
+        (?P<scheme>(?<![A-Za-z])(?i:https?|ftp)://)(?P<userinfo>[^\s/?#@]{{1,128}}@)?
+      | (?P<www>(?<![{_NO_START}])(?i:www)\d{{0,3}}\.)
       | (?<![{_NO_START}])(?=[{LATIN}])
     )
     (?P<host>\[[0-9A-Fa-f:.]{{2,45}}\]|{_HC}+(?:\.{_HC}+)+)
     (?::(?P<port>\d{{1,5}})(?!\d))?
     (?P<path>[/?\#][{_PATH_CHARS}]*)?
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,  # not IGNORECASE: it would fold the Kelvin sign in `_HC` onto "k"
 )
 GATE = re.compile(r"[\w-]\.[\w-]|@|://")
 """Cheap test: no dot between word characters and no `@` means nothing for this module."""
