@@ -28,7 +28,7 @@ from stdnum import luhn  # type: ignore[import-untyped]
 from lurewatch.indicators import money_units as mu
 from lurewatch.indicators.bank_catalog import Bank, catalogue
 from lurewatch.indicators.base import Context
-from lurewatch.indicators.phone_context import PHONE_WORDS
+from lurewatch.indicators.phone_context import NOT_A_NUMBER_SHAPE, PHONE_WORDS
 from lurewatch.models import Indicator
 
 MIN_DIGITS = 8
@@ -83,13 +83,13 @@ def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
         if raw.startswith("+") or (e < len(text) and _AFTER_BAD.match(text, e)):
             continue
         digits = re.sub(r"\D", "", raw)
-        if not MIN_DIGITS_JP <= len(digits) <= MAX_DIGITS:
+        if not MIN_DIGITS_JP <= len(digits) <= MAX_DIGITS or NOT_A_NUMBER_SHAPE.match(raw):
             continue
         window, _lo = _window_before(text, s)
         if _CURRENCY_BEFORE.search(window) or _CURRENCY_AFTER.match(text[e : e + 12]):
             continue
         bank_m = _last(cat.bank_rx, window)
-        word_m = _last(cat.account_rx, window)
+        word_m = _last(cat.account_rx, window) or _last(cat.card_rx, window)
         after = text[e : e + AFTER].split("\n", 1)[0]
         after_m = None if bank_m else cat.bank_rx.search(after)
         if not (bank_m or word_m or after_m):

@@ -43,7 +43,7 @@ _NUM = r"\d+(?:[,.']\d+| \d{3}(?!\d))*"
 _RANGE = r"(?:-|–|—|~|～|〜|to|đến|hingga|sampai|ถึง|至|到)"
 
 _AMOUNT = re.compile(
-    rf"(?<![0-9A-Za-z.,])(?:(?P<pre>{_PRE}) ?)?(?P<n1>{_NUM})(?: ?(?P<m1>{_MULT}))?"
+    rf"(?:(?<![A-Za-z])(?P<pre>{_PRE}) ?|(?<![0-9A-Za-z.,]))(?P<n1>{_NUM})(?: ?(?P<m1>{_MULT}))?"
     rf"(?P<range> ?{_RANGE} ?(?:(?P<pre2>{_PRE}) ?)?(?P<n2>{_NUM})(?: ?(?P<m2>{_MULT}))?)?"
     rf"(?: ?(?P<suf>{_SUF}))?"
 )
@@ -84,9 +84,14 @@ def _currency(ctx: Context, marker: str | None) -> str | None:
     if marker is None:
         return None
     code = mu.code_for(marker)
-    if code == "CNY" and marker in ("¥", "￥") and (ctx.region == "JP" or _lang(ctx) == "ja"):
+    if code == "CNY" and marker in ("¥", "￥") and _japanese(ctx):
         return "JPY"
     return code
+
+
+def _japanese(ctx: Context) -> bool:
+    """Yen, not yuan: the caller says Japan, the text is Japanese, or it prices in 円."""
+    return ctx.region == "JP" or "円" in ctx.text or _lang(ctx) == "ja"
 
 
 def _lang(ctx: Context) -> str:

@@ -57,6 +57,8 @@ SUFFIX: dict[str, str] = {
     "đ": "VND",
     "₫": "VND",
     "vnđ": "VND",
+    "VNĐ": "VND",
+    "VNđ": "VND",
     "rupiah": "IDR",
     "pesos": "PHP",
     "peso": "PHP",

@@ -13,8 +13,10 @@ When a number is reported
 * national format, invalid or unresolved: only when a phone word ("call", "WhatsApp", "โทร",
   "电话" ...) precedes it, with `valid: false`. An unresolved number (no region, or several
   regions accept it) keeps its digits as written in `normalized` and has no `region`;
-* national format after an "order / tracking / OTP / ID card" word, or shaped like a date,
-  a year range or an IP address: never.
+* national format after an "order / tracking / OTP / ID card" word, shaped like a date,
+  a year range or an IP address, or a round number ending in five zeros: never;
+* national format with no region hint at all: only when exactly one of the region's countries
+  accepts it and it starts with a trunk "0" or follows a phone word.
 Money amounts and bank accounts over the same digits win in the registry's overlap policy.
 """
 
@@ -37,12 +39,6 @@ _CANDIDATE = re.compile(
 )
 _TRAILING = re.compile(r"[^\d]+$")
 _AFTER_BAD = re.compile(r"[A-Za-z0-9_%]")
-_NOT_A_PHONE_SHAPE = re.compile(
-    r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"  # dates
-    r"|(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d"  # year ranges
-    r"|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"  # IPv4
-    r"|\d{1,2}[.:]\d{2} ?- ?\d{1,2}[.:]\d{2})$"  # time ranges
-)
 _SEGMENT = re.compile(r"\S+")
 
 SEA_REGIONS = ("TH", "KH", "MM", "LA", "VN", "ID", "MY", "PH", "SG", "CN", "HK", "TW", "KR", "JP")
@@ -88,6 +84,21 @@ def _parse(text: str, region: str | None) -> PhoneNumber | None:
         return None
 
 
+def _national_ok(num: PhoneNumber, digits: str, region: str) -> bool:
+    """Valid, and written the way people of `region` write it: with the trunk prefix ("0")
+    where the region has one (a bare "20240512" is a date, not a Bangkok line), with the
+    country code but no "+", or, in China, as a mobile number (written without the "0")."""
+    if not phonenumbers.is_valid_number(num):
+        return False
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = meta.national_prefix if meta is not None else None
+    if not prefix or digits.startswith(prefix):
+        return True
+    if digits.startswith(str(num.country_code)):
+        return True
+    return region == "CN" and phonenumbers.number_type(num) == PhoneNumberType.MOBILE
+
+
 def _fields(num: PhoneNumber) -> dict[str, object]:
     valid = phonenumbers.is_valid_number(num)
     region = phonenumbers.region_code_for_number(num) if valid else None
@@ -115,23 +126,24 @@ def _read(ctx: Context, regions: _Regions, s: int, e: int) -> Indicator | None:
         if num is None:
             return None
         return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
-    if _NOT_A_PHONE_SHAPE.match(raw):
+    if pc.NOT_A_NUMBER_SHAPE.match(raw) or digits.endswith("00000"):
         return None
     window = pc.before(ctx.text, s)
-    veto = pc.NOT_PHONE_WORDS.search(window)
+    veto_in = pc.veto_window(window)
+    veto = pc.NOT_PHONE_WORDS.search(veto_in)
     cue = pc.PHONE_WORDS.search(window)
-    if veto and not (cue and cue.start() > veto.start()):
+    if veto and not (cue and cue.start() > veto.start() + len(window) - len(veto_in)):
         return None
     hinted = regions.get()
     for region in hinted:
         num = _parse(raw, region)
-        if num is not None and phonenumbers.is_valid_number(num):
+        if num is not None and _national_ok(num, digits, region):
             return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
-    if not hinted:
+    if not hinted and (cue is not None or digits.startswith("0")):
         accepted = [
             n
-            for n in (_parse(raw, r) for r in SEA_REGIONS)
-            if n is not None and phonenumbers.is_valid_number(n)
+            for n, r in ((_parse(raw, r), r) for r in SEA_REGIONS)
+            if n is not None and _national_ok(n, digits, r)
         ]
         if len(accepted) == 1:
             return ctx.indicator("phone", s, e, **_fields(accepted[0]))  # type: ignore[arg-type]

@@ -62,7 +62,7 @@ _COUNTRY_RX = re.compile(
 PHONE_WORDS = re.compile(
     r"(?:\b(?:tel|telp|phone|mobile|mob|cell|call|text|sms|contact|hotline|whatsapp|whats app"
     r"|wa|line|viber|zalo|signal|telegram|hp|no\.? ?hp|nomor|hubungi|sđt|đt|điện thoại|gọi"
-    r"|liên hệ|tawag|telepono|numero|hubungi|ph)\b|โทร|เบอร์|ติดต่อ|ไลน์|电话|電話|手机|手機|联系"
+    r"|liên hệ|tawag|telepono|numero|ph)\b|문의|問い合わせ|咨询|諮詢|โทร|เบอร์|ติดต่อ|ไลน์|电话|電話|手机|手機|联系"
     r"|聯繫|微信|致电|전화|연락|휴대폰|핸드폰|携帯|でんわ|連絡|ទូរស័ព្ទ|លេខ|ໂທ|ເບີ|ဖုန်း|ဆက်သွယ်)",
     re.IGNORECASE,
 )
@@ -82,9 +82,28 @@ WINDOW = 24
 """How many characters before a number are searched for a deciding word."""
 
 
+NOT_A_NUMBER_SHAPE = re.compile(
+    r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"  # dates
+    r"|(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d"  # year ranges
+    r"|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"  # IPv4
+    r"|\d{1,2}[.:]\d{2} ?- ?\d{1,2}[.:]\d{2})$"  # time ranges
+)
+"""Digit runs shaped like dates, year ranges, IPv4 addresses or time ranges: never a phone
+number or an account, whatever words surround them."""
+
+_LAST_DIGIT = re.compile(r"\d(?=\D*$)")
+
+
 def before(text: str, start: int) -> str:
     """The stretch of text a deciding word must sit in to qualify the number at `start`."""
     return text[max(0, start - WINDOW) : start]
+
+
+def veto_window(window: str) -> str:
+    """The part of `window` after its last digit: a veto word before another number is that
+    number's ("OTP 738291, call 02-312-3456" vetoes the code, not the phone)."""
+    m = _LAST_DIGIT.search(window)
+    return window[m.end() :] if m else window
 
 
 def country_regions(text: str) -> list[str]:
