@@ -34,6 +34,8 @@ _APP_LINK = re.compile(
 )
 _AT = re.compile(r"(?<![A-Za-z0-9._%+@\-])@(?P<name>[A-Za-z0-9_.]{1,40})")
 _NEAR = 30
+_MAIL_PROVIDERS = frozenset({"gmail", "yahoo", "hotmail", "outlook", "icloud", "proton", "naver"})
+"""A bare "@gmail" is a broken e-mail address, not a Telegram account."""
 _CONNECTOR = re.compile(r"[\s:：(（\[\-–—=]*")
 """What may stand between a platform word and the `@name` it introduces."""
 
@@ -87,7 +89,7 @@ def _bare_at(ctx: Context, taken: list[tuple[int, int]]) -> Iterator[Found]:
         if head is None or (e - s - 1 > len(head.group()) and name[len(head.group())] == "."):
             continue  # "@binance.com" and the like
         tg = telegram_name(head.group())
-        if tg.valid:
+        if tg.valid and tg.normalized not in _MAIL_PROVIDERS:
             yield s, s + 1 + len(head.group()), "telegram", tg.normalized, True
 
 

@@ -68,7 +68,7 @@ KEYWORD = re.compile("|".join(_group(p) for p in PLATFORMS), re.IGNORECASE)
 _MARK = r"(?:id|號|号|账号|帳號|ไอดี|아이디|번호|[:：=＝\-–])"
 _VALUE = re.compile(
     rf"[ \t]*(?P<mark>(?:{_MARK}[ \t]*){{0,3}})"
-    r"(?P<value>\+?\(?\d[\d \-.()]{5,20}\d|@?[A-Za-z0-9][A-Za-z0-9._\-]{0,40})",
+    r"(?P<value>\+?(?:\(\d{1,4}\)[ \-]?)?\d[\d \-.]{5,20}\d|@?[A-Za-z0-9][A-Za-z0-9._\-]{0,40})",
     re.IGNORECASE,
 )
 _PHONE_LIKE = re.compile(r"\+?\(?\d[\d \-.()]*")
@@ -93,6 +93,18 @@ def _is_phone(value: str) -> bool:
     return bool(_PHONE_LIKE.fullmatch(value)) and sum(c.isdigit() for c in value) >= 7
 
 
+def _phone(value: str, region: str | None) -> tuple[str, bool]:
+    """E.164 of a phone value; when invalid, retry without a trailing digit group that may be
+    the next number in the sentence ("+66 81 234 5678 24 hrs")."""
+    norm, valid = phone_id(value, region)
+    head, sep, _tail = value.rpartition(" ")
+    if not valid and sep and sum(c.isdigit() for c in head) >= 7:
+        shorter = phone_id(head, region)
+        if shorter[1]:
+            return shorter
+    return norm, valid
+
+
 def read_value(
     platform: str, value: str, region: str | None, *, marked: bool
 ) -> tuple[str, bool] | None:
@@ -101,7 +113,7 @@ def read_value(
         if platform in ("qq", "instagram", "tiktok", "x"):
             digits = "".join(c for c in value if c.isdigit())
             return (digits, True) if platform == "qq" and _QQ.fullmatch(digits) else None
-        return phone_id(value, region or _HOME_REGION.get(platform))
+        return _phone(value, region or _HOME_REGION.get(platform))
     if platform in _PHONE_ONLY:
         return None
     if not marked and not value.startswith("@") and not re.search(r"[\d_.]", value):
@@ -130,7 +142,7 @@ def keyword_handles(text: str, region: str | None) -> Iterator[KeywordHandle]:
         v = _VALUE.match(text, m.end())
         if v is None:
             continue
-        value = v.group("value").rstrip(".-_ ")
+        value = v.group("value").rstrip(".- ")
         got = read_value(platform, value, region, marked=bool(v.group("mark").strip()))
         if got is not None:
             start = v.start("value")

@@ -24,7 +24,7 @@ _IPV6 = re.compile(
     r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![0-9A-Za-z:])"
 )
 GATE = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f:]|::")
-_VERSION_BEFORE = re.compile(r"(?:version|ver\.?|v)\s*$", re.IGNORECASE)
+_VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?:version|ver\.?|v)\s*$", re.IGNORECASE)
 _IP_WORD_BEFORE = re.compile(r"\bip(?:v4)?\s*(?:address)?\s*[:=]?\s*$", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:rp\.?|idr|vnd|usd|thb|php|myr|rm|[$₫฿€¥₱])\s*$", re.IGNORECASE)
 _MONEY_AFTER = re.compile(
@@ -55,7 +55,7 @@ def _v6(text: str) -> Iterator[tuple[int, int, str, bool]]:
     for m in _IPV6.finditer(text):
         raw = m.group()
         groups = [g for g in raw.split(":") if g]
-        if len(groups) < 2:
+        if len(groups) < 2 and not (groups and raw.startswith("::")):
             continue
         try:
             addr = ipaddress.IPv6Address(raw)
