@@ -22,6 +22,12 @@ MIN_TOKEN_LEN = 5
 """Derived tokens shorter than this are too likely to occur inside unrelated words."""
 
 
+def _country_suffix(suffix: str) -> bool:
+    """`de`, `co.th`, `com.ph`: a two-letter country ending, possibly under com/co/org/net."""
+    last = suffix.rsplit(".", 1)[-1]
+    return len(last) == 2 and suffix.count(".") <= 1
+
+
 class CatalogueError(ValueError):
     """The brand catalogue or vocabulary file is malformed."""
 
@@ -38,6 +44,8 @@ class Brand:
     """Acronyms: matched as whole parts, glued to a keyword, or under another TLD."""
     words: tuple[str, ...]
     """Brand names that are ordinary words: matched only next to a scam keyword."""
+    cctld: bool = False
+    """The brand owns `<name>.<country ending>` everywhere (google.de, amazon.co.jp)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +57,17 @@ class Catalogue:
     not_typos: frozenset[str]
     free_hosting: frozenset[str]
     shorteners: frozenset[str]
+    cdn_infrastructure: frozenset[str]
+    cctld_brands: dict[str, Brand]
+    """Label -> brand for brands that own their name under every country ending."""
 
-    def official_brand(self, host: str) -> Brand | None:
-        """The brand whose real domain `host` is, or is a subdomain of."""
+    def official_brand(self, host: str, label: str = "", suffix: str = "") -> Brand | None:
+        """The brand whose real domain `host` is, or is a subdomain of.
+
+        `label`/`suffix` (from the parser) let `google.co.th` count for a `cctld` brand.
+        """
+        if label and suffix and label in self.cctld_brands and _country_suffix(suffix):
+            return self.cctld_brands[label]
         h = host
         while True:
             brand = self.official.get(h)
@@ -95,7 +111,12 @@ def _brand(entry: Any, index: int) -> Brand:
                 if len(t) >= MIN_TOKEN_LEN and "-" not in t and t not in short and t not in words
             )
         )
-    return Brand(entry["id"], entry["name"], entry["category"], domains, tokens, short, words)
+    cctld = entry.get("cctld", False)
+    if not isinstance(cctld, bool):
+        raise CatalogueError(f"{where}: 'cctld' must be true or false")
+    return Brand(
+        entry["id"], entry["name"], entry["category"], domains, tokens, short, words, cctld
+    )
 
 
 def load_catalogue(
@@ -127,6 +148,8 @@ def load_catalogue(
         not_typos=frozenset(_strs(vocab, "not_typos", vocab_file.name)),
         free_hosting=frozenset(_strs(vocab, "free_hosting", vocab_file.name)),
         shorteners=frozenset(_strs(vocab, "shorteners", vocab_file.name)),
+        cdn_infrastructure=frozenset(_strs(vocab, "cdn_infrastructure", vocab_file.name)),
+        cctld_brands={t: b for b in brands if b.cctld for t in b.tokens},
     )
 
 

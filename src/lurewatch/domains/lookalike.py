@@ -162,7 +162,7 @@ class LookalikeMatcher:
                 continue
             token = best[0]
             kind = typo_kind(cand, token)
-            w = 0.85 if cand == label else 0.75
+            w = 0.85 if cand == label else 0.45
             return self._finding(
                 self._tokens[token],
                 "lookalike.typo",
@@ -180,7 +180,7 @@ class LookalikeMatcher:
             if t in label:
                 rest = [r for r in label.replace(t, " ").replace("-", " ").split() if r]
                 kws = [r for r in rest if r in self._keywords or r.isdigit()]
-                w = 0.85 if kws else 0.6
+                w = 0.85 if kws else 0.45
                 extra = f" + scam keyword {kws[0]!r}" if kws else ""
                 return self._finding(
                     b,
@@ -221,9 +221,14 @@ class LookalikeMatcher:
                 )
         return None
 
+    def _on_cdn(self, host: str) -> bool:
+        cdn = self.catalogue.cdn_infrastructure
+        parts = host.split(".")
+        return any(".".join(parts[i:]) in cdn for i in range(1, len(parts) - 1))
+
     def _subdomain(self, p: ParsedDomain) -> Finding | None:
         sub = p.subdomain
-        if not sub:
+        if not sub or self._on_cdn(p.host or ""):
             return None
         for dom, b in self.catalogue.official.items():
             if dom in sub and (
@@ -241,7 +246,7 @@ class LookalikeMatcher:
                     f"{p.host!r} starts with {dom!r} but belongs to {p.registrable!r}",
                 )
         for part in sub.replace("-", ".").split("."):
-            b2 = self._tokens.get(part) or self._short.get(part)
+            b2 = self._tokens.get(part)
             if b2 is not None:
                 return self._finding(
                     b2,
