@@ -16,6 +16,7 @@ Three sources, in this order, each skipping characters an earlier one already us
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterator
 
 from lurewatch.indicators.base import Context
@@ -42,6 +43,26 @@ _CONNECTOR = re.compile(r"[\s:：(（\[\-–—=]*")
 Found = tuple[int, int, str, str, bool]
 
 
+class _Taken:
+    """Spans already used, kept sorted and disjoint so each overlap test is a bisect (a linear
+    scan per candidate would make hostile input like "LINE ID: " * 10**5 quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans: list[tuple[int, int]] = []
+        for s, e in sorted(spans):
+            if not self.overlaps(s, e):
+                self._spans.append((s, e))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._spans, (start, start))
+        if i < len(self._spans) and self._spans[i][0] < end:
+            return True
+        return i > 0 and self._spans[i - 1][1] > start
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._spans, (start, end))
+
+
 def _region(ctx: Context) -> str | None:
     return ctx.region or LANGUAGE_REGION.get(ctx.nt.language)
 
@@ -65,11 +86,11 @@ def _links(ctx: Context) -> Iterator[Found]:
             yield m.start(), m.end(), "whatsapp", norm, valid
 
 
-def _bare_at(ctx: Context, taken: list[tuple[int, int]]) -> Iterator[Found]:
+def _bare_at(ctx: Context, taken: _Taken) -> Iterator[Found]:
     text = ctx.text
     for m in _AT.finditer(text):
         s, e = m.span()
-        if any(a < e and s < b for a, b in taken):
+        if taken.overlaps(s, e):
             continue
         name = m.group("name")
         platform = "telegram"
@@ -99,13 +120,13 @@ def extract_handles(ctx: Context) -> Iterator[Indicator]:
     if _GATE.search(text) is None:
         return
     found: list[Found] = list(_links(ctx))
-    taken = [(s, e) for s, e, *_ in found]
-    taken += [(h.start, h.end) for h in scan(text) if h.kind == "email"]
+    spans = [(s, e) for s, e, *_ in found]
+    taken = _Taken(spans + [(h.start, h.end) for h in scan(text) if h.kind == "email"])
     region = _region(ctx) if KEYWORD.search(text) else ctx.region
     for k in keyword_handles(text, region):
-        if not any(a < k.end and k.start < b for a, b in taken):
+        if not taken.overlaps(k.start, k.end):
             found.append((k.start, k.end, k.platform, k.normalized, k.valid))
-            taken.append((k.start, k.end))
+            taken.add(k.start, k.end)
     if "@" in text:
         found.extend(_bare_at(ctx, taken))
     for s, e, platform, normalized, valid in sorted(found):
