@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import iocextract
 from ioc_finder import find_iocs
@@ -103,7 +102,7 @@ def canon(typ: str, value: str) -> str:
 
 
 def score_fixtures() -> list[tuple[str, float, float, int]]:
-    from indicators.fixtures import load_cases
+    from tests.indicators.fixtures import load_cases
 
     cases = load_cases()
     rows = []

@@ -60,7 +60,12 @@ def _overlaps(a: Indicator, b: Indicator) -> bool:
 
 
 def resolve_overlaps(found: Iterable[Indicator]) -> list[Indicator]:
-    """Apply the overlap policy and return indicators in text order."""
+    """Apply the overlap policy and return indicators in text order.
+
+    A sweep in start order: kept numeric indicators never overlap each other, so their ends
+    grow with their starts and only the last few kept can clash with the next one. That keeps
+    the cost at O(n log n) however many numbers a hostile text holds.
+    """
     items = sorted(found, key=lambda i: (i.start, -(i.end - i.start)))
     kept: list[Indicator] = []
     numeric: list[Indicator] = []
@@ -72,12 +77,14 @@ def resolve_overlaps(found: Iterable[Indicator]) -> list[Indicator]:
                 continue
             kept.append(ind)
             continue
-        clash = [k for k in numeric if _overlaps(k, ind)]
+        first_clash = len(numeric)
+        while first_clash > 0 and numeric[first_clash - 1].end > ind.start:
+            first_clash -= 1
+        clash = numeric[first_clash:]
         if not clash:
             numeric.append(ind)
-            continue
-        if all(rank < _NUMERIC_RANK[k.type] for k in clash):
-            numeric = [k for k in numeric if k not in clash]
+        elif all(rank < _NUMERIC_RANK[k.type] for k in clash):
+            del numeric[first_clash:]
             numeric.append(ind)
     out = kept + numeric
     out.sort(key=lambda i: (i.start, i.end, i.type))
