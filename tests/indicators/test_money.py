@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import time
+from decimal import Decimal
 
 import pytest
 
 from lurewatch import extract
+from lurewatch.indicators.money import canonical, extract_money, parse_number
 from tests.indicators.fixtures import FIXTURE_DIR, Score, load_cases, score_case
+from tests.indicators.linear import growth
 
 CASES = [c for c in load_cases(FIXTURE_DIR) if c.file == "money.yaml"]
 
@@ -20,3 +22,66 @@ def test_fixture_precision_and_recall() -> None:
         total.misses += s.misses
     assert len(CASES) >= 30
     assert total.precision >= 0.98 and total.recall >= 0.98, "\n".join(total.misses)
+
+
+def money(text: str, region: str | None = None) -> list[tuple[str, str]]:
+    return [(i.value, i.normalized) for i in extract(text, types=["money"], region=region)]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("2,000.50", "2000.5"),
+        ("2.000,50", "2000.5"),
+        ("2.000.000", "2000000"),
+        ("2,000", "2000"),
+        ("2.000", "2000"),
+        ("1.5", "1.5"),
+        ("1,5", "1.5"),
+        ("2 000", "2000"),
+        ("1,50,000", "150000"),
+        ("0.05", "0.05"),
+    ],
+)
+def test_both_separator_conventions(written: str, value: str) -> None:
+    parsed = parse_number(written)
+    assert parsed is not None and canonical(parsed) == value
+
+
+def test_canonical_form_has_no_exponent_or_trailing_zeros() -> None:
+    assert canonical(Decimal("2E+7")) == "20000000"
+    assert canonical(Decimal("1.500")) == "1.5"
+    assert canonical(Decimal("1.5") * Decimal(10**6)) == "1500000"
+
+
+def test_range_gives_one_indicator_per_end_with_shared_currency() -> None:
+    assert money("Salary USD 800–3,000/month") == [("USD 800", "800 USD"), ("3,000", "3000 USD")]
+    assert money("月薪2-3万") == [("2", "20000 CNY"), ("3万", "30000 CNY")]
+
+
+def test_amount_without_currency_is_not_money() -> None:
+    assert money("We have 3000 members and 5k followers") == []
+    assert money("กลุ่มมีสมาชิก 3 หมื่น คน") == []
+
+
+def test_yen_symbol_reads_as_yen_in_japanese_text() -> None:
+    assert money("登録料￥5,000、時給1,500円") == [("￥5,000", "5000 JPY"), ("1,500円", "1500 JPY")]
+    assert money("押金¥3,000") == [("¥3,000", "3000 CNY")]
+
+
+def test_offsets_and_fields() -> None:
+    text = "fee ＵＳＤＴ ５００ now"
+    (ind,) = extract(text, types=["money"])
+    assert text[ind.start : ind.end] == ind.value
+    assert (ind.amount, ind.currency, ind.valid, ind.obfuscated) == (500.0, "USDT", True, True)
+
+
+def test_overlong_digit_run_is_not_an_amount() -> None:
+    assert money("$" + "9" * 40) == []
+
+
+@pytest.mark.parametrize(
+    "unit", ["1,", "$1 ", "1 000 ", "USD 1-", "9" * 50 + " ", "万1", "Rp1.", "1k-"]
+)
+def test_hostile_input_is_linear(unit: str) -> None:
+    assert growth(extract_money, unit) < 25

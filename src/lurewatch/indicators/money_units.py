@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
-CODES = (
-    "USD USDT USDC THB VND IDR PHP MYR CNY RMB KRW JPY INR SGD HKD TWD KHR LAK MMK EUR GBP "
-    "AUD CAD AED BTC ETH"
-).split()
+import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
+
+CODES = [
+    *("USD", "USDT", "USDC", "THB", "VND", "IDR", "PHP", "MYR", "CNY", "RMB", "KRW", "JPY"),
+    *("INR", "SGD", "HKD", "TWD", "KHR", "LAK", "MMK", "EUR", "GBP", "AUD", "CAD", "AED"),
+    *("BTC", "ETH"),
+]
 _CODE_ALIAS = {"RMB": "CNY"}
 
 # Symbols and words, longest first when compiled. Values are ISO 4217 codes (or USDT/USDC).
@@ -171,12 +175,11 @@ IMPLIED: dict[str, dict[str, str]] = {
     "ລ້ານ": {"*": "LAK"},
 }
 
-PAY_WORDS = re.compile(
-    r"(?:\b(?:salary|pay|income|wage|gaji|sahod|suweldo|lương|thu nhập|upah|pendapatan"
+PAY_WORDS: Any = re2.compile(
+    r"(?i)(?:\b(?:salary|pay|income|wage|gaji|sahod|suweldo|lương|thu nhập|upah|pendapatan"
     r"|commission|bonus|earn|kita)\b|月薪|薪资|薪資|工资|工資|底薪|收入|年薪|日薪|薪水|待遇|提成"
     r"|奖金|給料|月給|時給|年収|報酬|เงินเดือน|รายได้|ค่าจ้าง|월급|연봉|급여|수입|ប្រាក់ខែ"
-    r"|ເງິນເດືອນ|လစာ)",
-    re.IGNORECASE,
+    r"|ເງິນເດືອນ|လစာ)"
 )
 
 

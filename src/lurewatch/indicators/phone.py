@@ -16,7 +16,7 @@ When a number is reported
 * national format after an "order / tracking / OTP / ID card" word, shaped like a date,
   a year range or an IP address, or a round number ending in five zeros: never;
 * national format with no region hint at all: only when exactly one of the region's countries
-  accepts it and it starts with a trunk "0" or follows a phone word.
+  accepts it and it follows a phone word (14 trial parses are paid only then).
 Money amounts and bank accounts over the same digits win in the registry's overlap policy.
 """
 
@@ -33,10 +33,11 @@ from lurewatch.indicators.base import Context
 from lurewatch.models import Indicator
 
 # One character per step and a space only when a digit or bracket follows: no two ways to match
-# the same text, so the scan is linear. Not preceded by a Latin letter/digit (IDs, hashes, URLs).
-_CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z_/=@#$])(?:\(?\+ ?|\(?(?=00)|\()?\d(?:[\d().\-]| (?=[\d(]))*"
-)
+# the same text, so the scan is linear. Starting on a digit lets `re` skip ahead fast; a leading
+# "+", "(" or "(+" is picked up by looking back (see `_lead`).
+_CANDIDATE = re.compile(r"\d(?:[\d().\-]| (?=[\d(]))*")
+_LEAD = re.compile(r"(?:\(?\+ ?|\()$")
+_BAD_BEFORE = re.compile(r"[0-9A-Za-z_/=@#$]")
 _TRAILING = re.compile(r"[^\d]+$")
 _AFTER_BAD = re.compile(r"[A-Za-z0-9_%]")
 _SEGMENT = re.compile(r"\S+")
@@ -46,11 +47,12 @@ MIN_DIGITS = 7
 MAX_DIGITS = 15
 MAX_SEGMENTS = 6
 """A run longer than this many space-separated groups is read as several numbers."""
+MAX_RUN = 160
+"""A digit run longer than this (a table, a key, a flood) is no list of phone numbers: skipped,
+which also bounds the phonenumbers calls hostile input can cause."""
 
 _TYPE_NAMES: dict[int, str] = {
-    v: k.lower()
-    for k, v in vars(PhoneNumberType).items()
-    if k.isupper() and isinstance(v, int)
+    v: k.lower() for k, v in vars(PhoneNumberType).items() if k.isupper() and isinstance(v, int)
 }
 
 
@@ -103,7 +105,7 @@ def _fields(num: PhoneNumber) -> dict[str, object]:
     valid = phonenumbers.is_valid_number(num)
     region = phonenumbers.region_code_for_number(num) if valid else None
     if region is None:
-        region = phonenumbers.region_code_for_country_code(num.country_code)
+        region = phonenumbers.region_code_for_country_code(num.country_code or 0)
         region = None if region == "ZZ" else region
     kind = _TYPE_NAMES.get(phonenumbers.number_type(num), "unknown") if valid else None
     return {
@@ -114,8 +116,13 @@ def _fields(num: PhoneNumber) -> dict[str, object]:
     }
 
 
-def _read(ctx: Context, regions: _Regions, s: int, e: int) -> Indicator | None:
-    """Judge normalized-text span [s, e) as one phone number, or None."""
+def _read(
+    ctx: Context, regions: _Regions, s: int, e: int, strict: bool = False
+) -> Indicator | None:
+    """Judge normalized-text span [s, e) as one phone number, or None.
+
+    `strict` (used for pieces of a longer run) accepts only valid numbers: a piece cut from a
+    run has no claim to being "written as a phone"."""
     raw = ctx.text[s:e]
     digits = re.sub(r"\D", "", raw)
     international = raw.lstrip("(").startswith(("+", "00"))
@@ -123,7 +130,7 @@ def _read(ctx: Context, regions: _Regions, s: int, e: int) -> Indicator | None:
         return None
     if international:
         num = _parse("+" + digits[2:] if raw.lstrip("(").startswith("00") else raw, None)
-        if num is None:
+        if num is None or (strict and not phonenumbers.is_valid_number(num)):
             return None
         return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
     if pc.NOT_A_NUMBER_SHAPE.match(raw) or digits.endswith("00000"):
@@ -139,7 +146,7 @@ def _read(ctx: Context, regions: _Regions, s: int, e: int) -> Indicator | None:
         num = _parse(raw, region)
         if num is not None and _national_ok(num, digits, region):
             return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
-    if not hinted and (cue is not None or digits.startswith("0")):
+    if not hinted and cue is not None:
         accepted = [
             n
             for n, r in ((_parse(raw, r), r) for r in SEA_REGIONS)
@@ -147,7 +154,7 @@ def _read(ctx: Context, regions: _Regions, s: int, e: int) -> Indicator | None:
         ]
         if len(accepted) == 1:
             return ctx.indicator("phone", s, e, **_fields(accepted[0]))  # type: ignore[arg-type]
-    if cue is None:
+    if cue is None or strict:
         return None
     if hinted:
         num = _parse(raw, hinted[0])
@@ -161,12 +168,17 @@ def extract_phones(ctx: Context) -> Iterator[Indicator]:
     regions = _Regions(ctx)
     for m in _CANDIDATE.finditer(text):
         s, e = m.start(), m.end()
+        lead = _LEAD.search(text, max(0, s - 3), s)
+        if lead:
+            s = lead.start()
+        if s and _BAD_BEFORE.match(text, s - 1):
+            continue
         tail = _TRAILING.search(text, s, e)
         if tail:
             e = tail.start()
         if text.count("(", s, e) < text.count(")", s, e) and text[e - 1 : e] == ")":
             e -= 1
-        if e < len(text) and _AFTER_BAD.match(text, e):
+        if (e < len(text) and _AFTER_BAD.match(text, e)) or e - s > MAX_RUN:
             continue
         yield from _read_run(ctx, regions, s, e)
 
@@ -191,7 +203,7 @@ def _read_run(ctx: Context, regions: _Regions, s: int, e: int) -> Iterator[Indic
             n_digits = sum(c.isdigit() for c in ctx.text[a:b])
             if not MIN_DIGITS <= n_digits <= MAX_DIGITS:
                 continue
-            found = _read(ctx, regions, a, b)
+            found = _read(ctx, regions, a, b, strict=True)
             if found is not None:
                 yield found
                 i = j

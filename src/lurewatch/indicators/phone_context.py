@@ -13,6 +13,9 @@ do not bury the matching logic. Three kinds of context matter:
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
 # Language of the text -> region for national-format numbers (the brief's mapping).
 LANGUAGE_REGION: dict[str, str] = {
@@ -48,33 +51,29 @@ _COUNTRY_WORDS: dict[str, str] = {
     "JP": "japan|日本|일본",
 }
 
-
-def _bounded(words: str) -> str:
-    """Latin words need word boundaries ("lao" is not inside "malaon"); CJK and Thai cannot."""
-    return "|".join(rf"\b{w}\b" if w.isascii() else w for w in words.split("|"))
-
-
-_COUNTRY_RX = re.compile(
-    "|".join(f"(?P<{cc}>{_bounded(words)})" for cc, words in _COUNTRY_WORDS.items()),
-    re.IGNORECASE,
+_COUNTRY_LIST: tuple[tuple[str, str], ...] = tuple(
+    (w.lower(), cc) for cc, words in _COUNTRY_WORDS.items() for w in words.split("|")
 )
 
-PHONE_WORDS = re.compile(
-    r"(?:\b(?:tel|telp|phone|mobile|mob|cell|call|text|sms|contact|hotline|whatsapp|whats app"
-    r"|wa|line|viber|zalo|signal|telegram|hp|no\.? ?hp|nomor|hubungi|sđt|đt|điện thoại|gọi"
-    r"|liên hệ|tawag|telepono|numero|ph)\b|문의|問い合わせ|咨询|諮詢|โทร|เบอร์|ติดต่อ|ไลน์|电话|電話|手机|手機|联系"
-    r"|聯繫|微信|致电|전화|연락|휴대폰|핸드폰|携帯|でんわ|連絡|ទូរស័ព្ទ|លេខ|ໂທ|ເບີ|ဖုန်း|ဆက်သွယ်)",
-    re.IGNORECASE,
+
+# Word lists are RE2 patterns: their case-insensitive alternations cost ~100 µs per search
+# with Python's `re` and a few µs with RE2 (measured on 24-character windows). RE2's `\b` is
+# ASCII-only, so words that begin or end with a non-ASCII letter stand outside the `\b` group.
+PHONE_WORDS: Any = re2.compile(
+    r"(?i)(?:\b(?:tel|telp|phone|mobile|mob|cell|call|text|sms|contact|hotline|whatsapp|whats app"
+    r"|wa|line|viber|zalo|signal|telegram|hp|no\.? ?hp|nomor|hubungi|sđt|gọi"
+    r"|tawag|telepono|numero|ph)\b|đt\b|điện thoại|liên hệ|문의|問い合わせ|咨询|諮詢"
+    r"|โทร|เบอร์|ติดต่อ|ไลน์"
+    r"|电话|電話|手机|手機|联系|聯繫|微信|致电|전화|연락|휴대폰|핸드폰|携帯|でんわ|連絡|ទូរស័ព្ទ|លេខ|ໂທ|ເບີ|ဖုန်း|ဆက်သွယ်)"
 )
 """Words that say "the number that follows is a phone"."""
 
-NOT_PHONE_WORDS = re.compile(
-    r"(?:\b(?:order|invoice|tracking|track|awb|resi|ref|reference|booking|ticket|otp|pin|code"
-    r"|kode|mã|id card|passport|ktp|nik|cmnd|cccd|serial|s/n|sku|nric|ic no|mykad|tin"
-    r"|transaction|txn|trx|receipt|no\. ?pesanan|pesanan|invoice)\b|#|หมายเลขพัสดุ|พัสดุ"
+NOT_PHONE_WORDS: Any = re2.compile(
+    r"(?i)(?:\b(?:order|invoice|tracking|track|awb|resi|ref|reference|booking|ticket|otp|pin|code"
+    r"|kode|id card|passport|ktp|nik|cmnd|cccd|serial|s/n|sku|nric|ic no|mykad|tin"
+    r"|transaction|txn|trx|receipt|no\. ?pesanan|pesanan|invoice)\b|\bmã |#|หมายเลขพัสดุ|พัสดุ"
     r"|รหัส|บัตรประชาชน|เลขประจำตัว|订单|訂單|单号|單號|快递|验证码|驗證碼|身份证|身分證"
-    r"|护照|주문|운송장|인증번호|주민등록|注文|追跡|認証|マイナンバー)",
-    re.IGNORECASE,
+    r"|护照|주문|운송장|인증번호|주민등록|注文|追跡|認証|マイナンバー)"
 )
 """Words that say "this digit run is an identifier of something else"."""
 
@@ -106,11 +105,24 @@ def veto_window(window: str) -> str:
     return window[m.end() :] if m else window
 
 
+def _latin_letter(low: str, i: int) -> bool:
+    return 0 <= i < len(low) and low[i].isascii() and low[i].isalpha()
+
+
 def country_regions(text: str) -> list[str]:
-    """Regions named in the text (country words, hub cities), in order of first mention."""
-    seen: list[str] = []
-    for m in _COUNTRY_RX.finditer(text[:4000]):
-        cc = m.lastgroup
-        if cc and cc not in seen:
-            seen.append(cc)
-    return seen
+    """Regions named in the text (country words, hub cities), in order of first mention.
+
+    Plain `str.find` over ~100 words: measured ~20x faster than one case-insensitive regex
+    alternation on 150-character messages. Latin words must stand alone ("lao", not "malaon").
+    """
+    low = text[:4000].lower()
+    hits: dict[str, int] = {}
+    for word, cc in _COUNTRY_LIST:
+        i = low.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if not word.isascii() or not (_latin_letter(low, i - 1) or _latin_letter(low, j)):
+                hits[cc] = min(i, hits.get(cc, i))
+                break
+            i = low.find(word, i + 1)
+    return sorted(hits, key=hits.__getitem__)
