@@ -21,6 +21,8 @@ from lurewatch.domains.store import current_version
 
 FLAG_THRESHOLD = 0.5
 LIST_WEIGHT = 0.99
+_FAKE_ENDINGS = frozenset({"com-", "net-", "org-", "app-", "gov-"})
+"""`binance.com-login.xyz`: the real site is `com-login.xyz`; only the first label is read."""
 
 
 def _listed_reason(hits: list[ListHit]) -> DomainReason:
@@ -110,6 +112,16 @@ class DomainChecker:
             if f.brand.name not in imitates:
                 imitates.append(f.brand.name)
         cat = self.catalogue
+        if p.subdomain and p.label[:4] in _FAKE_ENDINGS:
+            reasons.append(
+                DomainReason(
+                    id="domain.fake_ending",
+                    title="Address pretends to end earlier",
+                    weight=0.8,
+                    detail=f"{p.host!r} reads as ending in '.{p.label[:3].rstrip('-')}' but the "
+                    f"site is {p.registrable!r}",
+                )
+            )
         if p.registrable is not None:
             if p.suffix in cat.free_hosting or p.registrable in cat.free_hosting:
                 reasons.append(

@@ -84,6 +84,7 @@ class LookalikeMatcher:
         for table in (self._tokens, self._short):
             for t, b in table.items():
                 self._skeletons.setdefault(skeleton(t), (t, b))
+        self._token_skeletons = [(skeleton(t), t, b) for t, b in self._tokens.items()]
         self._fuzzy = [t for t in self._tokens if len(t) >= 5]
         self._keywords = catalogue.keywords
 
@@ -179,7 +180,8 @@ class LookalikeMatcher:
         for t, b in self._tokens.items():
             if t in label:
                 rest = [r for r in label.replace(t, " ").replace("-", " ").split() if r]
-                kws = [r for r in rest if r in self._keywords or r.isdigit()]
+                kws = [k for r in rest for k in self._keywords if len(k) >= 3 and k in r]
+                kws += [r for r in rest if r in self._keywords or r.isdigit()]
                 w = 0.85 if kws else 0.45
                 extra = f" + scam keyword {kws[0]!r}" if kws else ""
                 return self._finding(
