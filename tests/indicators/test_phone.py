@@ -63,7 +63,7 @@ def test_country_word_picks_the_region_of_an_english_text() -> None:
 
 
 def test_money_and_bank_account_beat_phone_on_the_same_digits() -> None:
-    assert phones("ค่าธรรมเนียม 0812345678 บาท", region="TH") == []
+    assert phones("押金 ¥13800138000", region="CN") == []
     assert phones("เลขบัญชี กสิกร 081-2-34567-8", region="TH") == []
 
 

@@ -48,6 +48,7 @@ _AMOUNT = re.compile(
     rf"(?: ?(?P<suf>{_SUF}))?"
 )
 _NUMBER = re.compile(_NUM)
+_LEADING_ZERO = re.compile(r"0\d")  # "0871..." is a phone or an ID glued to a price, not money
 _PRE_BEFORE = re.compile(rf"(?:{_PRE}) ?$")
 _PRE_REACH = max(map(len, [*mu.PREFIX, *mu.CODES])) + 1
 _PAY_WINDOW = 16
@@ -135,7 +136,7 @@ def extract_money(ctx: Context) -> Iterator[Indicator]:
             continue
         pre_m = _PRE_BEFORE.search(text, max(0, num.start() - _PRE_REACH), num.start())
         m = _AMOUNT.match(text, pre_m.start() if pre_m else num.start())
-        if m is None or m.start("n1") != num.start():
+        if m is None or m.start("n1") != num.start() or _LEADING_ZERO.match(num.group()):
             continue
         done = m.end()
         pre, suf, pre2 = m.group("pre"), m.group("suf"), m.group("pre2")

@@ -15,8 +15,9 @@ When a number is reported
   regions accept it) keeps its digits as written in `normalized` and has no `region`;
 * national format after an "order / tracking / OTP / ID card" word, shaped like a date,
   a year range or an IP address, or a round number ending in five zeros: never;
-* national format with no region hint at all: only when exactly one of the region's countries
-  accepts it and it follows a phone word (14 trial parses are paid only then).
+* national format with no region hint at all is never guessed (trying the region's 14
+  countries mislabels foreign numbers: a Nigerian "080..." is a valid Japanese number): it
+  is reported unresolved, after a phone word only.
 Money amounts and bank accounts over the same digits win in the registry's overlap policy.
 """
 
@@ -37,12 +38,11 @@ from lurewatch.models import Indicator
 # "+", "(" or "(+" is picked up by looking back (see `_lead`).
 _CANDIDATE = re.compile(r"\d(?:[\d().\-]| (?=[\d(]))*")
 _LEAD = re.compile(r"(?:\(?\+ ?|\()$")
-_BAD_BEFORE = re.compile(r"[0-9A-Za-z_/=@#$]")
+_BAD_BEFORE = re.compile(r"[0-9A-Za-z_/=@#$*]")  # "*" opens USSD codes: *900*3704#
 _TRAILING = re.compile(r"[^\d]+$")
 _AFTER_BAD = re.compile(r"[A-Za-z0-9_%]")
 _SEGMENT = re.compile(r"\S+")
 
-SEA_REGIONS = ("TH", "KH", "MM", "LA", "VN", "ID", "MY", "PH", "SG", "CN", "HK", "TW", "KR", "JP")
 MIN_DIGITS = 7
 MAX_DIGITS = 15
 MAX_SEGMENTS = 6
@@ -128,6 +128,8 @@ def _read(
     international = raw.lstrip("(").startswith(("+", "00"))
     if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         return None
+    if raw.lstrip("(").startswith("00") and len(digits) < MIN_DIGITS + 2:
+        return None
     if international:
         num = _parse("+" + digits[2:] if raw.lstrip("(").startswith("00") else raw, None)
         if num is None or (strict and not phonenumbers.is_valid_number(num)):
@@ -146,14 +148,6 @@ def _read(
         num = _parse(raw, region)
         if num is not None and _national_ok(num, digits, region):
             return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
-    if not hinted and cue is not None:
-        accepted = [
-            n
-            for n, r in ((_parse(raw, r), r) for r in SEA_REGIONS)
-            if n is not None and _national_ok(n, digits, r)
-        ]
-        if len(accepted) == 1:
-            return ctx.indicator("phone", s, e, **_fields(accepted[0]))  # type: ignore[arg-type]
     if cue is None or strict:
         return None
     if hinted:

@@ -82,10 +82,10 @@ WINDOW = 24
 
 
 NOT_A_NUMBER_SHAPE = re.compile(
-    r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"  # dates
-    r"|(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d"  # year ranges
-    r"|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"  # IPv4
-    r"|\d{1,2}[.:]\d{2} ?- ?\d{1,2}[.:]\d{2})$"  # time ranges
+    r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?= |$)"  # dates, also followed by a time
+    r"|(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d$"  # year ranges
+    r"|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$"  # IPv4
+    r"|\d{1,2}[.:]\d{2} ?- ?\d{1,2}[.:]\d{2}$)"  # time ranges
 )
 """Digit runs shaped like dates, year ranges, IPv4 addresses or time ranges: never a phone
 number or an account, whatever words surround them."""
