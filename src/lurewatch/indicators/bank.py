@@ -39,7 +39,7 @@ BEFORE = 40
 AFTER = 20
 
 # Each step consumes exactly one digit (after at most one separator): linear, no ambiguity.
-_RUN = re.compile(r"(?<![0-9A-Za-z_/+])\+?\d(?:[ \-.]?\d)*")
+_RUN = re.compile(r"(?<![0-9A-Za-z_/+])\+?\d(?:(?:[\-.] ?| )?\d)*")
 _GATE = re.compile(r"\d(?:[ \-.]?\d){6}")
 _AFTER_BAD = re.compile(r"[0-9A-Za-z_%]")
 _CURRENCY_BEFORE = re.compile(
@@ -103,6 +103,9 @@ def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
         tail = window[anchor:]
         if PHONE_WORDS.search(tail) or cat.not_account_rx.search(tail):
             continue
+        weak = word_m is None or word_m.group().lower() in cat.generic_words
+        if weak and PHONE_WORDS.search(window):
+            continue  # "contact Krungthai at 02-111-1111": a bank's phone number
         if after_m is None and cat.not_account_rx.search(window):
             continue
         named = bank_m or after_m

@@ -38,6 +38,8 @@ class Catalogue:
     country_lengths: dict[str, tuple[int, ...]]
     account_words: dict[str, str | None]
     """Lower-cased account word -> country it implies (or None)."""
+    generic_words: frozenset[str]
+    """Lower-cased words that only say "bank" (weaker than an account word)."""
     bank_rx: Any  # re2 patterns: search(), finditer(), match objects with group()/end()
     account_rx: Any
     card_rx: Any
@@ -91,6 +93,7 @@ def _compile(raw: dict[str, Any]) -> Catalogue:
         banks=banks,
         country_lengths=country_lengths,
         account_words=account_words,
+        generic_words=frozenset(str(w).lower() for w in raw.get("generic_bank_words") or ()),
         bank_rx=bank_rx,
         account_rx=re2.compile(f"(?i:{_alternation(list(account_words))})"),
         card_rx=re2.compile(f"(?i:{_alternation([str(w) for w in raw['card_words']])})"),

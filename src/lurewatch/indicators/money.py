@@ -140,6 +140,8 @@ def extract_money(ctx: Context) -> Iterator[Indicator]:
             continue
         done = m.end()
         pre, suf, pre2 = m.group("pre"), m.group("suf"), m.group("pre2")
+        if suf == "U" and text[m.start("suf") - 1] == " ":
+            suf = None  # "5000U" is tether slang; "18000 U/..." is usually a word
         m1, m2 = m.group("m1"), m.group("m2")
         code = _currency(ctx, suf) if suf and pre in (None, "$") else None
         code = code or _currency(ctx, pre) or _currency(ctx, pre2)
