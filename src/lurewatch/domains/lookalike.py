@@ -98,15 +98,25 @@ class LookalikeMatcher:
             if sk == ulabel or ulabel in self._tokens or ulabel in self._short:
                 return None
             hit = self._skeletons.get(sk)
-            if hit is None or hit[0] == ulabel:
-                return None
-            return self._finding(
-                hit[1],
-                "lookalike.confusable",
-                "Look-alike characters",
-                0.9,
-                f"{ulabel!r} reads as {hit[0]!r} (0/o, 1/l/i, rn/m swapped)",
-            )
+            if hit is not None and hit[0] != ulabel:
+                return self._finding(
+                    hit[1],
+                    "lookalike.confusable",
+                    "Look-alike characters",
+                    0.9,
+                    f"{ulabel!r} reads as {hit[0]!r} (0/o, 1/l/i, rn/m swapped)",
+                )
+            joined, plain = sk.replace("-", ""), ulabel.replace("-", "")
+            for tsk, t, b in self._token_skeletons:
+                if tsk in joined and t not in plain:
+                    return self._finding(
+                        b,
+                        "lookalike.confusable",
+                        "Look-alike characters",
+                        0.85,
+                        f"{ulabel!r} hides {t!r} behind 0/o, 1/l/i or rn/m",
+                    )
+            return None
         folded = fold_unicode(ulabel)
         sk = skeleton(folded)
         hit = self._skeletons.get(sk)
@@ -157,10 +167,10 @@ class LookalikeMatcher:
         for cand in dict.fromkeys((label, joined, *label.split("-"))):
             if len(cand) < 5 or cand in self.catalogue.not_typos or cand in self._tokens:
                 continue
-            limit = 2 if len(cand) >= 9 else 1
+            limit = 2 if len(cand) >= 9 else 1  # two edits only when lengths are close:
             best = process.extractOne(cand, self._fuzzy, scorer=OSA.distance, score_cutoff=limit)
-            if best is None:
-                continue
+            if best is None or (best[1] == 2 and abs(len(best[0]) - len(cand)) > 1):
+                continue  # "kasikornbank-th" is a combo, not a two-edit typo
             token = best[0]
             kind = typo_kind(cand, token)
             w = 0.85 if cand == label else 0.45
@@ -282,7 +292,7 @@ class LookalikeMatcher:
             found.append(f)
         if p.registrable is None:
             return found
-        for step in (self._homoglyph, self._exact, self._combo, self._typo, self._subdomain):
+        for step in (self._homoglyph, self._exact, self._typo, self._combo, self._subdomain):
             f = step(p)
             if f is not None and all(f.brand.id != g.brand.id for g in found):
                 found.append(f)
