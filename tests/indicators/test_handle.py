@@ -128,7 +128,7 @@ ADVERSARIAL: list[Callable[[int], str]] = [
 def _time_handles(text: str) -> float:
     ctx = Context(nt=normalize(text), region="TH")
     best = float("inf")
-    for _ in range(2):
+    for _ in range(3):
         scan.cache_clear()
         t0 = time.perf_counter()
         list(extract_handles(ctx))
@@ -139,4 +139,4 @@ def _time_handles(text: str) -> float:
 @pytest.mark.parametrize("make", ADVERSARIAL)
 def test_linear_time_on_hostile_input(make: Callable[[int], str]) -> None:
     small, large = _time_handles(make(20_000)), _time_handles(make(200_000))
-    assert large <= 30 * max(small, 1e-4), (small, large)
+    assert large <= 30 * max(small, 2e-3), (small, large)

@@ -153,6 +153,7 @@ ADVERSARIAL: list[Callable[[int], str]] = [
     lambda n: "http://" * (n // 7),
     lambda n: "www." * (n // 4),
     lambda n: "http://a.com/" + "(" * n,
+    lambda n: "http://a.com/" + ")" * n,
     lambda n: "http://" + "a:" * (n // 2),
     lambda n: "1." * (n // 2),
     lambda n: "1:" * (n // 2),
@@ -166,7 +167,7 @@ ADVERSARIAL: list[Callable[[int], str]] = [
 def _time_extract(text: str) -> float:
     ctx = Context(nt=normalize(text))
     best = float("inf")
-    for _ in range(2):
+    for _ in range(3):
         scan.cache_clear()
         t0 = time.perf_counter()
         for fn in (extract_urls, extract_domains, extract_emails, extract_ips):
@@ -179,4 +180,4 @@ def _time_extract(text: str) -> float:
 def test_linear_time_on_hostile_input(make: Callable[[int], str]) -> None:
     small, large = _time_extract(make(20_000)), _time_extract(make(200_000))
     # Linear growth gives ~10x; quadratic would give ~100x. Floor for timer noise.
-    assert large <= 30 * max(small, 1e-4), (small, large)
+    assert large <= 30 * max(small, 2e-3), (small, large)

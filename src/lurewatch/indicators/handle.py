@@ -16,17 +16,16 @@ Three sources, in this order, each skipping characters an earlier one already us
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 
 from lurewatch.indicators.base import Context
-from lurewatch.indicators.handle_keywords import KEYWORD, keyword_handles, read_value
+from lurewatch.indicators.handle_keywords import find_keywords, handles_after, read_value
 from lurewatch.indicators.handle_links import handle_from_link, telegram_name
 from lurewatch.indicators.handle_phone import LANGUAGE_REGION, phone_id
 from lurewatch.indicators.web_scan import scan
 from lurewatch.models import Indicator
 
-_GATE = re.compile(r"@|/|tg:|" + KEYWORD.pattern, re.IGNORECASE)
 _APP_LINK = re.compile(
     r"tg://resolve\?domain=(?P<tg>[A-Za-z0-9_]{1,40})"
     r"|tg://join\?invite=(?P<inv>[A-Za-z0-9_\-]{1,64})"
@@ -86,8 +85,9 @@ def _links(ctx: Context) -> Iterator[Found]:
             yield m.start(), m.end(), "whatsapp", norm, valid
 
 
-def _bare_at(ctx: Context, taken: _Taken) -> Iterator[Found]:
+def _bare_at(ctx: Context, taken: _Taken, keywords: list[tuple[int, int, str]]) -> Iterator[Found]:
     text = ctx.text
+    kw_ends = [e for _, e, _ in keywords]
     for m in _AT.finditer(text):
         s, e = m.span()
         if taken.overlaps(s, e):
@@ -96,11 +96,12 @@ def _bare_at(ctx: Context, taken: _Taken) -> Iterator[Found]:
         platform = "telegram"
         line_start = text.rfind("\n", 0, s) + 1
         window = max(line_start, s - _NEAR)
-        near = [k for k in KEYWORD.finditer(text, window, s) if k.lastgroup]
-        if near and not _CONNECTOR.fullmatch(text, near[-1].end(), s):
-            near = []
-        if near and near[-1].lastgroup != "telegram":
-            platform = str(near[-1].lastgroup)
+        i = bisect_right(kw_ends, s) - 1
+        near = keywords[i] if i >= 0 and kw_ends[i] >= window else None
+        if near and not _CONNECTOR.fullmatch(text, near[1], s):
+            near = None
+        if near and near[2] != "telegram":
+            platform = near[2]
             got = read_value(platform, "@" + name.rstrip("."), _region(ctx), marked=True)
             if got is not None:
                 end = s + 1 + len(name.rstrip("."))
@@ -117,17 +118,19 @@ def _bare_at(ctx: Context, taken: _Taken) -> Iterator[Found]:
 def extract_handles(ctx: Context) -> Iterator[Indicator]:
     """Every messaging/social account named in the text (see the module docstring)."""
     text = ctx.text
-    if _GATE.search(text) is None:
+    keywords = find_keywords(text)
+    links = any(h.kind == "url" for h in scan(text))
+    if not (keywords or links or "@" in text or "://" in text):
         return
     found: list[Found] = list(_links(ctx))
     spans = [(s, e) for s, e, *_ in found]
     taken = _Taken(spans + [(h.start, h.end) for h in scan(text) if h.kind == "email"])
-    region = _region(ctx) if KEYWORD.search(text) else ctx.region
-    for k in keyword_handles(text, region):
+    region = _region(ctx) if keywords else ctx.region
+    for k in handles_after(text, keywords, region):
         if not taken.overlaps(k.start, k.end):
             found.append((k.start, k.end, k.platform, k.normalized, k.valid))
             taken.add(k.start, k.end)
     if "@" in text:
-        found.extend(_bare_at(ctx, taken))
+        found.extend(_bare_at(ctx, taken, keywords))
     for s, e, platform, normalized, valid in sorted(found):
         yield ctx.indicator("handle", s, e, normalized, valid, platform=platform)

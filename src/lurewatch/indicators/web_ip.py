@@ -23,7 +23,9 @@ _IPV6 = re.compile(
     r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}"
     r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![0-9A-Za-z:])"
 )
-GATE = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f:]|::")
+# Literal-first gates: `re` scans for the leading literal with a fast search.
+_V4_GATE = re.compile(r"\.\d")
+_V6_GATE = re.compile(r":[0-9A-Fa-f:]")
 _VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?:version|ver\.?|v)\s*$", re.IGNORECASE)
 _IP_WORD_BEFORE = re.compile(r"\bip(?:v4)?\s*(?:address)?\s*[:=]?\s*$", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:rp\.?|idr|vnd|usd|thb|php|myr|rm|[$₫฿€¥₱])\s*$", re.IGNORECASE)
@@ -66,10 +68,8 @@ def _v6(text: str) -> Iterator[tuple[int, int, str, bool]]:
 
 def find_ips(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, normalized, valid) for every IP in normalized `text`."""
-    if GATE.search(text) is None:
-        return []
-    found = list(_v4(text)) if "." in text else []
-    if ":" in text:
+    found = list(_v4(text)) if _V4_GATE.search(text) else []
+    if _V6_GATE.search(text):
         taken = [(s, e) for s, e, _, _ in found]
         for hit in _v6(text):
             if not any(s < hit[1] and hit[0] < e for s, e in taken):

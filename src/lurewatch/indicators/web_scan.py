@@ -64,8 +64,14 @@ _SCAN = re.compile(
     """,
     re.VERBOSE,  # not IGNORECASE: it would fold the Kelvin sign in `_HC` onto "k"
 )
-GATE = re.compile(r"[\w-]\.[\w-]|@|://")
-"""Cheap test: no dot between word characters and no `@` means nothing for this module."""
+_DOT = re.compile(r"\.[\w-]")
+
+
+def has_candidates(text: str) -> bool:
+    """Cheap gate: without `@`, `://` or a dot followed by a word character there is nothing
+    for this module (a literal-first regex and `in` tests cost well under a microsecond)."""
+    return "@" in text or "://" in text or _DOT.search(text) is not None
+
 
 _BARE_HOST = re.compile(rf"[{LATIN}-]+(?:\.[{LATIN}-]+)+")
 _IPV4_HOST = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
@@ -93,14 +99,23 @@ class WebHit:
 
 
 def strip_tail(path: str) -> str:
-    """Drop trailing sentence punctuation and closing brackets that have no opener."""
-    while path:
-        c = path[-1]
-        if c in _TRAILING or (c in _CLOSERS and path.count(_CLOSERS[c]) < path.count(c)):
-            path = path[:-1]
+    """Drop trailing sentence punctuation and closing brackets that have no opener.
+
+    Bracket counts are taken once and updated as characters are dropped, so a path of
+    100 000 ")" is stripped in linear time."""
+    opens = {o: path.count(o) for o in _CLOSERS.values()}
+    closes = {c: path.count(c) for c in _CLOSERS}
+    end = len(path)
+    while end:
+        c = path[end - 1]
+        if c in _TRAILING:
+            end -= 1
+        elif c in _CLOSERS and opens[_CLOSERS[c]] < closes[c]:
+            closes[c] -= 1
+            end -= 1
         else:
             break
-    return path
+    return path[:end]
 
 
 def _script_prefix(label: str) -> str:
@@ -231,20 +246,38 @@ def _hostlike(text: str, m: re.Match[str]) -> tuple[WebHit | None, int]:
     return WebHit("url", start, end, normalized, valid, host, uni, reg, short, path), end
 
 
+_ANCHOR = re.compile(r"[.@]|://")
+_SPACE = re.compile(r"[ \n]")
+
+
 @lru_cache(maxsize=16)
 def scan(text: str) -> tuple[WebHit, ...]:
     """All URL, domain and e-mail hits in `text`, in text order (cached: four extractors and
-    the handle family read the same result for one message)."""
-    if GATE.search(text) is None:
+    the handle family read the same result for one message).
+
+    Every hit holds a dot, an `@` or `://`, and none holds a space (the text is normalized, so
+    spaces are plain " " and "\n"). So the full pattern only runs inside the space-delimited
+    tokens around those anchors; running it over whole messages cost ~100 us each.
+    """
+    if not has_candidates(text):
         return ()
     hits: list[WebHit] = []
-    pos = 0
-    while True:
-        m = _SCAN.search(text, pos)
-        if m is None:
-            break
-        hit, end = _email(m) if m.group("email") is not None else _hostlike(text, m)
-        if hit is not None:
-            hits.append(hit)
-        pos = max(end, m.start() + 1)
+    done = 0  # everything before this offset has been scanned
+    for anchor in _ANCHOR.finditer(text):
+        a = anchor.start()
+        if a < done:
+            continue
+        tok_start = max(text.rfind(" ", done, a), text.rfind("\n", done, a)) + 1
+        space = _SPACE.search(text, a)
+        tok_end = space.start() if space else len(text)
+        pos = max(tok_start, done)
+        while pos < tok_end:
+            m = _SCAN.search(text, pos, tok_end)
+            if m is None:
+                break
+            hit, end = _email(m) if m.group("email") is not None else _hostlike(text, m)
+            if hit is not None:
+                hits.append(hit)
+            pos = max(end, m.start() + 1)
+        done = tok_end
     return tuple(hits)
