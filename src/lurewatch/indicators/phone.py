@@ -7,8 +7,9 @@ parsing and validity metadata no hand-written table could match. `PhoneNumberMat
 used: it needs one region up front and cannot tell us which nearby words decide a reading.
 
 When a number is reported
-* valid under its region (explicit `+`/`00` country code, the caller's region, the region of
-  the text's language, or a country/city named in the text): always, `valid: true`;
+* valid under its region (explicit `+`/`00` country code; else the caller's region, else in
+  turn the region of the text's language, of country codes written elsewhere in the text, and
+  of countries/cities named in it): always, `valid: true`;
 * written with `+`/`00` but failing validation: always, `valid: false` (never drop a `+`);
 * national format, invalid or unresolved: only when a phone word ("call", "WhatsApp", "โทร",
   "电话" ...) precedes it, with `valid: false`. An unresolved number (no region, or several
@@ -56,27 +57,49 @@ _TYPE_NAMES: dict[int, str] = {
 }
 
 
+_DIAL_CODE = re.compile(r"(?:\+|(?<!\d)00) ?(\d{1,3})")
+
+
+def _dial_code_mentions(text: str) -> list[tuple[int, str]]:
+    """(position, region) of the country codes written in the text ("+855 12 ...")."""
+    out: list[tuple[int, str]] = []
+    for m in _DIAL_CODE.finditer(text, 0, 4000):
+        code = m.group(1)
+        # Country codes are prefix-free: the first known prefix is the code.
+        for k in range(1, len(code) + 1):
+            region = phonenumbers.region_code_for_country_code(int(code[:k]))
+            if region != "ZZ":
+                out.append((m.start(), region))
+                break
+    return out
+
+
 class _Regions:
-    """Default regions for national-format numbers, worked out once per text and only if needed."""
+    """Default regions for national-format numbers, worked out once per text and only if needed.
+
+    The caller's region alone when given; otherwise the region of the text's language, then
+    the regions of dial codes and country words in the text: those before the number first,
+    nearest first ("Singapore hotline 9123 4567, HK desk +852 ..." is a Singapore number).
+    """
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
-        self._value: list[str] | None = None
+        self._lang: list[str] | None = None
+        self._mentions: list[tuple[int, str]] = []
 
-    def get(self) -> list[str]:
-        if self._value is None:
-            if self._ctx.region:
-                self._value = [self._ctx.region]
-            else:
-                found: list[str] = []
-                lang = pc.LANGUAGE_REGION.get(self._ctx.nt.language)
-                if lang:
-                    found.append(lang)
-                for cc in pc.country_regions(self._ctx.text):
-                    if cc not in found:
-                        found.append(cc)
-                self._value = found
-        return self._value
+    def get(self, at: int) -> list[str]:
+        if self._ctx.region:
+            return [self._ctx.region]
+        if self._lang is None:
+            lang = pc.LANGUAGE_REGION.get(self._ctx.nt.language)
+            self._lang = [lang] if lang else []
+            text = self._ctx.text
+            self._mentions = _dial_code_mentions(text) + pc.country_mentions(text)
+        out = list(self._lang)
+        for _pos, cc in sorted(self._mentions, key=lambda m: (m[0] > at, abs(m[0] - at))):
+            if cc not in out:
+                out.append(cc)
+        return out
 
 
 def _parse(text: str, region: str | None) -> PhoneNumber | None:
@@ -143,7 +166,7 @@ def _read(
     cue = pc.PHONE_WORDS.search(window)
     if veto and not (cue and cue.start() > veto.start() + len(window) - len(veto_in)):
         return None
-    hinted = regions.get()
+    hinted = regions.get(s)
     for region in hinted:
         num = _parse(raw, region)
         if num is not None and _national_ok(num, digits, region):

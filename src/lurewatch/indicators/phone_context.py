@@ -109,20 +109,20 @@ def _latin_letter(low: str, i: int) -> bool:
     return 0 <= i < len(low) and low[i].isascii() and low[i].isalpha()
 
 
-def country_regions(text: str) -> list[str]:
-    """Regions named in the text (country words, hub cities), in order of first mention.
+def country_mentions(text: str) -> list[tuple[int, str]]:
+    """(position, region) of the first mention of each country word or hub city in the text.
 
     Plain `str.find` over ~100 words: measured ~20x faster than one case-insensitive regex
     alternation on 150-character messages. Latin words must stand alone ("lao", not "malaon").
     """
     low = text[:4000].lower()
-    hits: dict[str, int] = {}
+    found: list[tuple[int, str]] = []
     for word, cc in _COUNTRY_LIST:
         i = low.find(word)
         while i >= 0:
             j = i + len(word)
             if not word.isascii() or not (_latin_letter(low, i - 1) or _latin_letter(low, j)):
-                hits[cc] = min(i, hits.get(cc, i))
+                found.append((i, cc))
                 break
             i = low.find(word, i + 1)
-    return sorted(hits, key=hits.__getitem__)
+    return found
