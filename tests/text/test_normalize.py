@@ -29,6 +29,8 @@ from lurewatch.text import MAX_TEXT_CHARS, TextTooLongError, normalize
         ("visit binance-vip dot com now", "visit binance-vip.com now"),
         ("mail hr[at]jobs-th[.]com", "mail hr@jobs-th.com"),
         ("hxxp[:]//a[.]top", "http://a.top"),
+        ("加我 example。com 谢谢。", "加我 example.com 谢谢。"),
+        ("ｅｘａｍｐｌｅ｡ｃｏｍ", "example.com"),
         ("call 08l-234-56O8 now", "call 081-234-5608 now"),
         ("zero eight one two three four five six seven eight", "0812345678"),
         ("nol delapan satu dua tiga empat lima enam tujuh", "081234567"),

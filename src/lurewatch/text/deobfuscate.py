@@ -22,6 +22,9 @@ _REFANG = re.compile(
     r"|(?P<at>[ \t]?[\[\(\{][ \t]?(?:@|at|AT|At)[ \t]?[\]\)\}][ \t]?)"
     r"|(?P<colon>[\[\(\{](?P<sep>:|://|:/)[\]\)\}])"
     r"|(?P<bare>(?<=[A-Za-z0-9]) (?:dot|DOT) (?=(?:" + _TLD_WORDS + r")\b))"
+    # An ideographic full stop between Latin letters or digits is a dot in a host name:
+    # "example。com" (NFKC leaves U+3002 alone; the half-width U+FF61 folds to it).
+    r"|(?P<cjkdot>(?<=[A-Za-z0-9])\u3002(?=[A-Za-z0-9]))"
 )
 
 
@@ -38,6 +41,7 @@ def _may_be_defanged(text: str) -> bool:
         or "xX" in text
         or "Xx" in text
         or "**" in text
+        or "\u3002" in text
     )
 
 
@@ -50,7 +54,7 @@ def refang(text: str) -> list[Edit]:
         kind = m.lastgroup
         if m.group("hxxp") is not None:
             edits.append((m.start(), m.end(), "http" + m.group("s").lower()))
-        elif m.group("dot") is not None or m.group("bare") is not None:
+        elif m.group("dot") is not None or m.group("bare") is not None or m.group("cjkdot"):
             edits.append((m.start(), m.end(), "."))
         elif m.group("at") is not None:
             edits.append((m.start(), m.end(), "@"))
