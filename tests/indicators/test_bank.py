@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lurewatch import extract
 from lurewatch.indicators.bank import extract_bank_accounts, extract_ibans
@@ -78,3 +80,15 @@ def test_accounts_hostile_input_is_linear(unit: str) -> None:
 @pytest.mark.parametrize("unit", ["DE89 ", "DE89 AAAA ", "AB12", "DE89370400440532013000 "])
 def test_ibans_hostile_input_is_linear(unit: str) -> None:
     assert growth(extract_ibans, unit) < 25
+
+
+_PIECES = [*"0123456789 ,.-'+()$฿¥円万원kURM\n#*/:", "juta", "บาท", "USD", "IBAN DE89 ", "BCA "]
+_PIECES += ["บัญชี ", "call ", "โทร ", "00", "+66 ", "–", "０８１", "๐๘๑"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.sampled_from([None, "TH", "JP"]))
+def test_any_mix_of_digits_and_markers_never_raises(pieces: list[str], region: str | None) -> None:
+    text = "".join(pieces)
+    for ind in extract(text, types=["bank_account", "iban"], region=region):
+        assert text[ind.start : ind.end] == ind.value
