@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections import Counter
+from functools import lru_cache
 
 from lurewatch.domains.catalogue import Catalogue
 from lurewatch.domains.parse import ParsedDomain
@@ -86,7 +87,9 @@ def feature_names(p: ParsedDomain, catalogue: Catalogue) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=1 << 17)
 def hash_index(name: str) -> int:
+    """Stable index of a feature name (cached: n-grams recur across domains)."""
     return zlib.crc32(name.encode("utf-8")) % DIM
 
 

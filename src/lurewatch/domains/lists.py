@@ -33,6 +33,9 @@ _SKIP_FILES = ("popular", "address", "sender")
 
 def _split(value: str) -> tuple[str, str]:
     """(host, path) of a URL or host, lower-cased host, without scheme, port, credentials, www."""
+    if value.isascii() and value.isprintable() and not any(c in value for c in "/:@?# "):
+        host = value.lower().rstrip(".")  # fast path: a bare host, the common case
+        return (host[4:] if host.startswith("www.") else host), ""
     s = value.strip()
     i = s.find("://", 0, 16)
     if i >= 0:
@@ -126,7 +129,9 @@ class KnownBadIndex:
         if path and host in self._urls:
             for prefix, (name, since) in self._urls[host]:
                 if path.startswith(prefix):
-                    hits.append(ListHit(list=name, entry=host + prefix, since=since))
+                    hits.append(
+                        ListHit.model_construct(list=name, entry=host + prefix, since=since)
+                    )
         h = host
         allow = self._allow
         table = self._hosts
@@ -135,7 +140,7 @@ class KnownBadIndex:
                 return hits
             recs = table.get(h)
             if recs is not None:
-                hits.extend(ListHit(list=n, entry=h, since=s) for n, s in recs)
+                hits.extend(ListHit.model_construct(list=n, entry=h, since=s) for n, s in recs)
                 return hits
             dot = h.find(".")
             if dot < 0 or h.find(".", dot + 1) < 0:

@@ -10,6 +10,7 @@ Edit distance is rapidfuzz's OSA distance (Levenshtein plus adjacent swaps), in 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -87,6 +88,9 @@ class LookalikeMatcher:
         self._token_skeletons = [(skeleton(t), t, b) for t, b in self._tokens.items()]
         self._fuzzy = [t for t in self._tokens if len(t) >= 5]
         self._keywords = catalogue.keywords
+        # One alternation, longest first; labels are at most 63 characters (DNS), so bounded.
+        alternation = "|".join(sorted(map(re.escape, self._tokens), key=len, reverse=True))
+        self._token_re = re.compile(alternation or "(?!)")
 
     def _finding(self, b: Brand, rid: str, title: str, w: float, detail: str) -> Finding:
         return Finding(b, DomainReason(id=rid, title=f"{title}: {b.name}", weight=w, detail=detail))
@@ -187,20 +191,22 @@ class LookalikeMatcher:
 
     def _combo(self, p: ParsedDomain) -> Finding | None:
         label = p.label
-        for t, b in self._tokens.items():
-            if t in label:
-                rest = [r for r in label.replace(t, " ").replace("-", " ").split() if r]
-                kws = [k for r in rest for k in self._keywords if len(k) >= 3 and k in r]
-                kws += [r for r in rest if r in self._keywords or r.isdigit()]
-                w = 0.85 if kws else 0.45
-                extra = f" + scam keyword {kws[0]!r}" if kws else ""
-                return self._finding(
-                    b,
-                    "lookalike.combo",
-                    "Brand name inside another domain",
-                    w,
-                    f"{p.registrable!r} contains {t!r}{extra}",
-                )
+        m = self._token_re.search(label)
+        if m is not None:
+            t = m.group()
+            b = self._tokens[t]
+            rest = [r for r in label.replace(t, " ").replace("-", " ").split() if r]
+            kws = [k for r in rest for k in self._keywords if len(k) >= 3 and k in r]
+            kws += [r for r in rest if r in self._keywords or r.isdigit()]
+            w = 0.85 if kws else 0.45
+            extra = f" + scam keyword {kws[0]!r}" if kws else ""
+            return self._finding(
+                b,
+                "lookalike.combo",
+                "Brand name inside another domain",
+                w,
+                f"{p.registrable!r} contains {t!r}{extra}",
+            )
         parts = label.split("-")
         if len(parts) > 1:
             kws = [x for x in parts if x in self._keywords]
@@ -242,21 +248,20 @@ class LookalikeMatcher:
         sub = p.subdomain
         if not sub or self._on_cdn(p.host or ""):
             return None
-        for dom, b in self.catalogue.official.items():
-            if dom in sub and (
-                sub == dom
-                or sub.endswith("." + dom)
-                or sub.startswith(dom + ".")
-                or ("." + dom + ".") in sub
-                or sub.endswith(dom)
-            ):
-                return self._finding(
-                    b,
-                    "lookalike.subdomain",
-                    "Real domain used as a disguise",
-                    0.9,
-                    f"{p.host!r} starts with {dom!r} but belongs to {p.registrable!r}",
-                )
+        labels = sub.split(".")[:12]
+        official = self.catalogue.official
+        for i in range(len(labels)):
+            for j in range(i + 2, len(labels) + 1):
+                dom = ".".join(labels[i:j])
+                b = official.get(dom)
+                if b is not None:
+                    return self._finding(
+                        b,
+                        "lookalike.subdomain",
+                        "Real domain used as a disguise",
+                        0.9,
+                        f"{p.host!r} starts with {dom!r} but belongs to {p.registrable!r}",
+                    )
         for part in sub.replace("-", ".").split("."):
             b2 = self._tokens.get(part)
             if b2 is not None:

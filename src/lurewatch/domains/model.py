@@ -8,10 +8,11 @@ keeps unseen-domain checks in the thousands per second; sklearn's per-call overh
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,16 +83,20 @@ class DomainModel:
         z = self.platt_a * margin + self.platt_b
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
+    @cached_property
+    def _weights_list(self) -> list[float]:
+        # Python floats: indexing a list is ~5x faster than indexing a numpy array per element.
+        return [float(x) for x in self.weights]
+
     def score_names(self, names: list[str]) -> tuple[float, list[tuple[str, float]]]:
         """(calibrated probability, features by contribution, largest first)."""
-        w = self.weights
+        w = self._weights_list
         seen: dict[int, str] = {}
         for n in names:
             seen.setdefault(hash_index(n), n)
-        contrib = [(n, float(w[i])) for i, n in seen.items()]
+        contrib = [(n, w[i]) for i, n in seen.items()]
         margin = self.intercept + sum(c for _, c in contrib)
-        contrib.sort(key=lambda x: -x[1])
-        return self.probability(margin), contrib
+        return self.probability(margin), heapq.nlargest(4, contrib, key=lambda x: x[1])
 
     def reason(self, p: ParsedDomain, catalogue: Catalogue) -> DomainReason | None:
         """The model's verdict as a reason, naming the features that pushed it up."""

@@ -174,7 +174,8 @@ def parse(raw: object) -> ParsedDomain:
     if ascii_host.startswith("www."):
         ascii_host = ascii_host[4:]
     registrable = hosts.registrable_domain(ascii_host)
-    suffix = hosts.public_suffix(ascii_host)
+    # eTLD+1 is one label plus the public suffix: no second PSL walk needed.
+    suffix = registrable.split(".", 1)[1] if registrable and "." in registrable else None
     if registrable is None or suffix is None:
         problems.append(
             _reason(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from confusable_homoglyphs import utils as _confusable_utils
+from confusable_homoglyphs import utils as _confusable_utils  # type: ignore[import-untyped]
 
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _ASCII_FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l"})

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression
+from scipy import sparse  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
 from lurewatch.domains.catalogue import Catalogue, default_catalogue
 from lurewatch.domains.check import DomainChecker
