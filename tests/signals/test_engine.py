@@ -77,36 +77,52 @@ def test_empty_engine_and_empty_text() -> None:
     assert ENGINE.match(normalize("")) == []
 
 
-def test_combined_set_agrees_with_each_pattern_alone() -> None:
-    """The one-pass set must report exactly what each pattern reports on its own (a too-small
-    RE2 memory budget would make the set silently miss)."""
+def test_prefilter_never_misses_a_pattern_that_matches() -> None:
+    """The per-language sets of pattern pieces may over-report but must never under-report
+    (e.g. through a bad cut or a too-small RE2 memory budget). Checked on each pack's
+    positives joined, and on all positives of all packs joined (the most state-hungry text)."""
     opts = re2_options()
     regexes = [
         re2.compile(p, opts) for pack in PACKS for rule in pack.rules for p in rule.all_patterns()
     ]
-    texts = [t for pack in PACKS for r in pack.rules for t in r.examples.positive]
-    texts.append(" ".join(texts))
+    texts = ["\n".join(t for r in pack.rules for t in r.examples.positive) for pack in PACKS]
+    texts.append("\n".join(texts))
     for text in texts:
         norm = normalize(text).text
-        expected = [i for i, rx in enumerate(regexes) if rx.search(norm)]
-        assert ENGINE.matched_patterns(norm) == expected, text
+        encoded = norm.encode("utf-8")  # bytes: skips the wrapper's char-offset bookkeeping
+        expected = {i for i, rx in enumerate(regexes) if rx.search(encoded)}
+        candidates = set(ENGINE.candidate_patterns(norm))
+        assert expected <= candidates, sorted(expected - candidates)[:5]
 
 
-def test_default_engine_and_user_pack_dirs(tmp_path: Path) -> None:
+def test_default_engine_and_user_pack_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    builtin, user = tmp_path / "builtin", tmp_path / "user"
+    builtin.mkdir()
+    user.mkdir()
+    base = {"id": "xx.custom.base_phrase", "keywords": ["green heron code"]}
     rule = {"id": "xx.custom.secret_phrase", "keywords": ["blue pelican code"]}
-    (tmp_path / "xx_custom.yaml").write_text(
+    (builtin / "xx_custom.yaml").write_text(
+        yaml.safe_dump(make_pack([base], lang="xx", theme="custom")), encoding="utf-8"
+    )
+    (user / "xx_custom.yaml").write_text(
         yaml.safe_dump(make_pack([rule], lang="xx", theme="custom")), encoding="utf-8"
     )
-    nt = normalize("send the blue pelican code now")
+    monkeypatch.setattr(loader, "BUILTIN_PACK_DIR", builtin)
+    reset_pack_dirs()
+    nt = normalize("send the blue pelican code and the green heron code now")
     try:
-        assert "xx.custom.secret_phrase" not in {h.id for h in match_signals(nt)}
-        add_pack_dir(tmp_path)
-        assert "xx.custom.secret_phrase" in {h.id for h in match_signals(nt)}
-        assert engine_mod.default_engine() is engine_mod.default_engine()
+        assert {h.id for h in match_signals(nt)} == {"xx.custom.base_phrase"}
+        first = engine_mod.default_engine()
+        assert engine_mod.default_engine() is first  # cached
+        add_pack_dir(user)
+        assert {h.id for h in match_signals(nt)} == {
+            "xx.custom.base_phrase",
+            "xx.custom.secret_phrase",
+        }
+        assert engine_mod.default_engine() is not first
     finally:
         reset_pack_dirs()
-    assert "xx.custom.secret_phrase" not in {h.id for h in match_signals(nt)}
-    assert len(loader.active_packs()) == len(PACKS)
+    assert {h.id for h in match_signals(nt)} == {"xx.custom.base_phrase"}
 
 
 def test_bad_user_pack_dir_fails_with_clear_error(tmp_path: Path) -> None:

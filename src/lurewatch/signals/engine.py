@@ -1,11 +1,10 @@
-"""Compile every pack into one RE2 set and match a normalized text against all rules at once.
+"""Compile every pack once and match a normalized text against all rules.
 
 Why this shape: a trust-and-safety pipeline runs every pack (code-mixed texts are common, so
-all languages) on millions of messages. One `re2.Set` scans the text once and reports WHICH
-patterns matched, in time linear in the text whatever the patterns are (RE2 automata, no
-backtracking). Only patterns that matched are then run again, one by one, to find their spans
-(and to apply context windows). On a typical benign message nothing matches, and the cost is
-one DFA pass.
+all languages) on millions of messages. A prefilter of RE2 sets (`prefilter.py`: one per
+language, linear-time whatever the patterns) scans the text and names the few patterns that
+can match; only those are run again, exactly, to confirm them, find their spans and apply
+context windows. On a typical benign message nothing is a candidate and the cost is the scan.
 """
 
 from __future__ import annotations
@@ -18,17 +17,13 @@ from typing import Any
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
 from lurewatch.signals.loader import active_packs, load_pack_dirs
+from lurewatch.signals.prefilter import Prefilter
 from lurewatch.signals.schema import Pack, Rule, keyword_pattern, re2_options
 from lurewatch.signals.scoring import SignalHit, SignalSpan
 from lurewatch.text import NormalizedText
 
 MAX_SPANS_PER_RULE = 20
 """A hostile text repeating a phrase thousands of times gets 20 spans, not thousands."""
-SET_MAX_MEM = 256 << 20
-"""RE2 memory budget for the combined set. The DFA is built lazily, so this is a ceiling, not
-an allocation; the default 8 MiB is too small for ~thousands of patterns and RE2 would then
-give up on the DFA (a silent miss: RE2::Set reports no match). tests/signals checks the set
-against the per-pattern regexes on every example, so a budget that is too small shows up."""
 
 
 class EngineError(RuntimeError):
@@ -55,45 +50,37 @@ class SignalEngine:
 
     def __init__(self, packs: Iterable[Pack]) -> None:
         options = re2_options()
-        set_options = re2_options()
-        set_options.max_mem = SET_MAX_MEM
         self.packs: tuple[Pack, ...] = tuple(packs)
         self._rules: list[_CompiledRule] = []
-        # Set index -> (rule index, pattern index within the rule)
+        # pattern id -> (rule index, pattern index within the rule)
         self._owners: list[tuple[int, int]] = []
-        self._set = re2.Set.SearchSet(set_options)
+        groups: dict[str, list[tuple[int, str]]] = {}
         for pack in self.packs:
+            group = groups.setdefault(pack.language, [])
             for rule in pack.rules:
                 r_idx = len(self._rules)
                 self._rules.append(_compile_rule(rule, options))
                 for p_idx, pattern in enumerate(rule.all_patterns()):
-                    try:
-                        self._set.Add(pattern)
-                    except re2.error as exc:
-                        raise EngineError(f"rule {rule.id}: cannot add {pattern!r}") from exc
+                    group.append((len(self._owners), pattern))
                     self._owners.append((r_idx, p_idx))
-        if self._owners:
-            try:
-                self._set.Compile()
-            except re2.error as exc:
-                raise EngineError("the combined rule set does not compile") from exc
+        try:
+            self._prefilter = Prefilter(groups.values(), options)
+        except re2.error as exc:
+            raise EngineError(f"the rule patterns do not compile into a set: {exc}") from exc
 
     @property
     def rules(self) -> list[Rule]:
         return [c.rule for c in self._rules]
 
-    def matched_patterns(self, text: str) -> list[int]:
-        """Indices (into the set) of every pattern that matches somewhere in `text`."""
-        if not self._owners or not text:
-            return []
-        found = self._set.Match(text)
-        return sorted(found) if found else []
+    def candidate_patterns(self, text: str) -> list[int]:
+        """Ids of patterns that MAY match `text` (a superset of those that do), sorted."""
+        return self._prefilter.candidates(text)
 
     def match(self, nt: NormalizedText) -> list[SignalHit]:
         """Every rule that fires on `nt`, in pack order, with original-text spans."""
         text = nt.text
         by_rule: dict[int, list[int]] = {}
-        for idx in self.matched_patterns(text):
+        for idx in self.candidate_patterns(text):
             r_idx, p_idx = self._owners[idx]
             by_rule.setdefault(r_idx, []).append(p_idx)
         hits: list[SignalHit] = []
