@@ -155,6 +155,19 @@ def demo_cmd() -> None:
     run_demo(Console())
 
 
+def _mount() -> None:
+    """Attach the commands each capability contributes from its own package."""
+    from lurewatch.domains import cli as domains_cli
+    from lurewatch.signals import cli as signals_cli
+
+    app.add_typer(signals_cli.rules_app, name="rules")
+    app.command("domains")(domains_cli.domains_cmd)
+    app.add_typer(domains_cli.lists_app, name="lists")
+
+
+_mount()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
