@@ -25,7 +25,7 @@ _CATEGORY_ALIASES = {"any": GENERIC, "safe": "benign", "ham": "benign", "none": 
 
 def resolve_category(category: str | None) -> str:
     """Our category for `category` (any casing, spaces or dashes); the generic one if unknown."""
-    key = str(category or "").strip().lower().replace("-", "_").replace(" ", "_")[:64]
+    key = str(category or "")[:64].strip().lower().replace("-", "_").replace(" ", "_")
     key = _CATEGORY_ALIASES.get(key, key)
     return key if key in CATEGORIES else GENERIC
 

@@ -116,7 +116,7 @@ def resolve_language(language: str | None, region: str | None = None) -> str:
     the language detector only says "zh", and a reader there expects Traditional characters.
     """
     catalog = load_catalog()
-    tag = (language or "").strip().replace("_", "-")[:32].lower()
+    tag = (language or "")[:64].strip().replace("_", "-").lower()
     if not tag:
         return REFERENCE
     if tag in _ALIASES:

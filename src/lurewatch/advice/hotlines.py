@@ -111,7 +111,7 @@ def normalize_region(region: str | None) -> str | None:
     """`th`, ` TH ` -> `TH`; anything that is not a two-letter code -> None (unknown)."""
     if not region:
         return None
-    code = region.strip().upper()[:8]
+    code = region[:8].strip().upper()
     return code if re.fullmatch(r"[A-Z]{2}", code) else None
 
 
