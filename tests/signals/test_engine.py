@@ -160,3 +160,27 @@ def test_matching_time_grows_linearly(unit: str) -> None:
     large = unit * (200_000 // len(unit))
     ratio = _cost(large) / max(_cost(small), 1e-6)
     assert ratio < 30, f"10x input took {ratio:.1f}x time"
+
+
+def _engine_cost(eng: SignalEngine, text: str) -> float:
+    nt = normalize(text)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        eng.match(nt)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def test_context_windows_stay_linear_on_repeated_matches() -> None:
+    # Every repetition matches the pattern and needs a context search that fails; each search
+    # must cost its window, not the whole text (google-re2 re-encodes the full text on
+    # search(text, lo, hi), which made this quadratic).
+    eng = engine_of(
+        {"id": "en.phishing.verify", "keywords": ["verify"], "context": ["link"]},
+    )
+    unit = "verify " + "x" * 20 + " "
+    small = unit * (20_000 // len(unit))
+    large = unit * (200_000 // len(unit))
+    ratio = _engine_cost(eng, large) / max(_engine_cost(eng, small), 1e-6)
+    assert ratio < 30, f"10x input took {ratio:.1f}x time"

@@ -116,8 +116,11 @@ def _spans(
             if e <= s:
                 continue
             if compiled.context is not None:
-                lo, hi = max(0, s - window), min(len(text), e + window)
-                if compiled.context.search(text, lo, hi) is None:
+                # Search a slice, not `search(text, lo, hi)`: google-re2 re-encodes the whole
+                # text on every call, which made hostile texts with many matches quadratic.
+                # One extra character each side keeps word boundaries at the edges right.
+                lo, hi = max(0, s - window - 1), min(len(text), e + window + 1)
+                if compiled.context.search(text[lo:hi]) is None:
                     continue
             found.add((s, e))
             if len(found) >= MAX_SPANS_PER_RULE:
