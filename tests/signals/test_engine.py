@@ -184,3 +184,14 @@ def test_context_windows_stay_linear_on_repeated_matches() -> None:
     large = unit * (200_000 // len(unit))
     ratio = _engine_cost(eng, large) / max(_engine_cost(eng, small), 1e-6)
     assert ratio < 30, f"10x input took {ratio:.1f}x time"
+
+
+def test_thai_and_lao_letters_match_in_natural_spelling() -> None:
+    # NFKC splits SARA AM (and Lao AM, HO NO, HO MO); patterns are folded the same way, so
+    # authors write them as people type them.
+    eng = engine_of(
+        {"id": "en.phishing.thai_am", "patterns": ["ทำงาน"]},
+        {"id": "en.phishing.lao_ho_no", "keywords": ["ໜ້າວຽກ"]},
+    )
+    hits = {h.id for h in eng.match(normalize("หาคนทำงานด่วน ໜ້າວຽກດີ"))}
+    assert hits == {"en.phishing.thai_am", "en.phishing.lao_ho_no"}

@@ -16,6 +16,8 @@ from typing import Literal, get_args
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lurewatch.text.literals import fold_literal
+
 Category = Literal[
     "trafficking_lure",
     "job_scam",
@@ -76,7 +78,7 @@ def keyword_pattern(keyword: str) -> str:
     Spaces match any whitespace run, and an ASCII letter/digit at either edge gets a `\\b` so
     "task" does not fire inside "multitasking"; scripts without spaces get no boundary.
     """
-    body = r"\s+".join(re2.escape(part) for part in keyword.split())
+    body = r"\s+".join(re2.escape(fold_literal(part)) for part in keyword.split())
     if keyword[:1].isascii() and keyword[:1].isalnum():
         body = r"\b" + body
     if keyword[-1:].isascii() and keyword[-1:].isalnum():
@@ -158,7 +160,10 @@ class Rule(BaseModel):
 
     def all_patterns(self) -> list[str]:
         """Patterns followed by keywords turned into patterns, in a stable order."""
-        return [*self.patterns, *(keyword_pattern(k) for k in self.keywords)]
+        return [
+            *(fold_literal(p) for p in self.patterns),
+            *(keyword_pattern(k) for k in self.keywords),
+        ]
 
 
 class Pack(BaseModel):
