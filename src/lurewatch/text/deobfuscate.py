@@ -28,29 +28,20 @@ _REFANG = re.compile(
 )
 
 
-def _may_be_defanged(text: str) -> bool:
-    """Cheap substring checks that rule out most texts before the regex runs."""
-    return (
-        "[" in text
-        or "(" in text
-        or "{" in text
-        or " dot " in text
-        or " DOT " in text
-        or "xx" in text
-        or "XX" in text
-        or "xX" in text
-        or "Xx" in text
-        or "**" in text
-        or "\u3002" in text
-    )
+# Every `_REFANG` match holds one of these within its first two characters (an opening bracket
+# right before ".", "@", ":" or the first letter of dot/at, "hxxp", " dot ", "。"). Searching
+# for them is a C-level scan from a first-character set, while `_REFANG` itself tries its
+# alternatives at every position: ~15 µs per message, almost always for nothing.
+_DEFANG_GATE = re.compile(r"[\[\(\{][ \t]?[.@:dDaA]|h(?:[xX]{2}|\*\*)p| (?:dot|DOT) |\u3002")
 
 
 def refang(text: str) -> list[Edit]:
     """Edits turning hxxp://, [.], (dot), [at], [:] and "example dot com" back into a link."""
-    if not _may_be_defanged(text):
+    gate = _DEFANG_GATE.search(text)
+    if gate is None:
         return []
     edits: list[Edit] = []
-    for m in _REFANG.finditer(text):
+    for m in _REFANG.finditer(text, max(0, gate.start() - 1)):
         kind = m.lastgroup
         if m.group("hxxp") is not None:
             edits.append((m.start(), m.end(), "http" + m.group("s").lower()))
@@ -63,8 +54,11 @@ def refang(text: str) -> list[Edit]:
     return edits
 
 
-# A run of digits and digit-like letters with at most one separator between them.
-_DIGIT_RUN = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|])+")
+# A run of digits and digit-like letters with at most one separator between them, at least
+# seven characters long: a shorter run cannot hold six digits and a letter, and requiring the
+# length in the pattern keeps "too", "all", "o 5" (in nearly every message) out of Python.
+# Same runs as an unbounded `+` with the short ones skipped: a suffix of a short run is short.
+_DIGIT_RUN = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|]){6,}")
 _DIGIT_LIKE = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"}
 _LETTER_BY_DIGIT = re.compile(r"[0-9][ .\-]?[OoIl|]|[OoIl|][ .\-]?[0-9]")
 _MIN_DIGITS = 6
@@ -118,18 +112,16 @@ _SPELLED = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^ ,\-]+")
-_SPLIT = re.compile(r"[\s,\-]+")
 
 
 def _has_number_words(text: str) -> bool:
-    """At least two number words: a cheap set lookup before the big alternation runs."""
-    hits = 0
-    for word in _SPLIT.split(text.lower()):
-        if word in _NUMBER_WORDS:
-            hits += 1
-            if hits >= 2:
-                return True
-    return False
+    """At least two number words: a cheap set lookup before the big alternation runs.
+
+    `str.split()` splits on exactly the whitespace `\\s` matches; replacing "," and "-" first
+    gives the tokens of a `[\\s,\\-]+` split at half the cost of the regex.
+    """
+    words = text.lower().replace(",", " ").replace("-", " ").split()
+    return sum(map(_NUMBER_WORDS.__contains__, words)) >= 2
 
 
 def spelled_digits(text: str) -> list[Edit]:
