@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from lurewatch.advice import CATEGORIES, advice_for, load_catalog, resolve_category, resolve_language
+from lurewatch.advice import (
+    CATEGORIES,
+    advice_for,
+    load_catalog,
+    resolve_category,
+    resolve_language,
+)
 from lurewatch.advice import catalog as cat_mod
 
 

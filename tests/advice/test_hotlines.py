@@ -5,12 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lurewatch.advice import CatalogError, load_catalog, load_hotlines
 from lurewatch.advice import hotlines as hl
 from lurewatch.advice.hotlines import INTERNATIONAL, hotlines_for
 
-COUNTRIES = ("TH", "KH", "MM", "LA", "VN", "ID", "MY", "PH", "SG", "CN", "HK", "TW", "KR", "JP", "IN")
+COUNTRIES = (
+    "TH",
+    "KH",
+    "MM",
+    "LA",
+    "VN",
+    "ID",
+    "MY",
+    "PH",
+    "SG",
+    "CN",
+    "HK",
+    "TW",
+    "KR",
+    "JP",
+    "IN",
+)
 
 
 def numbers(category: str, region: str | None, language: str = "en") -> list[str]:
@@ -97,22 +114,55 @@ def test_names_in_the_reader_language() -> None:
     assert aoc_en.name.startswith("Anti Online Scam")
 
 
+GOOD = {
+    "names": {"en": "X"},
+    "number": "1441",
+    "purposes": ["scams"],
+    "source": "somewhere official",
+    "verify_by": "2026-11",
+}
+ALSO_INTERNATIONAL = {"international": [GOOD]}
+
+
+def entry_file(**change: object) -> str:
+    entry = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
+    return yaml.safe_dump({"TH": [entry], **ALSO_INTERNATIONAL})
+
+
+def test_valid_file_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refusals below are for their one fault, not for the shape they share."""
+    good = tmp_path / "hotlines.yaml"
+    good.write_text(entry_file(), encoding="utf-8")
+    monkeypatch.setattr(hl, "HOTLINES_FILE", good)
+    load_hotlines.cache_clear()
+    try:
+        assert [e.number for e in load_hotlines()["TH"]] == ["1441"]
+    finally:
+        load_hotlines.cache_clear()
+
+
 @pytest.mark.parametrize(
     "body",
     [
-        "TH: [{names: {en: X}, number: 'abc', purposes: [scams], source: somewhere ok, verify_by: 2026-11}]",
-        "TH: [{names: {th: X}, number: '1441', purposes: [scams], source: somewhere ok, verify_by: 2026-11}]",
-        "TH: [{names: {en: X}, purposes: [scams], source: somewhere ok, verify_by: 2026-11}]",
-        "TH: [{names: {en: X}, url: 'http://x.go.th', purposes: [scams], source: somewhere ok, verify_by: 2026-11}]",
-        "TH: [{names: {en: X}, number: '1441', purposes: [police], source: somewhere ok, verify_by: 2026-11}]",
-        "TH: [{names: {en: X}, number: '1441', purposes: [scams], source: somewhere ok, verify_by: soon}]",
-        "TH: [{names: {en: X}, number: '1441', purposes: [scams], source: somewhere ok, verify_by: 2026-11}]",
-        "Thailand: []\ninternational: []",
+        entry_file(number="abc"),
+        entry_file(number="1441; DROP"),
+        entry_file(names={"th": "X"}),
+        entry_file(number=None),
+        entry_file(number=None, url="http://x.go.th"),
+        entry_file(purposes=["police"]),
+        entry_file(purposes=[]),
+        entry_file(verify_by="soon"),
+        entry_file(source=""),
+        entry_file(extra="field"),
+        yaml.safe_dump({"TH": [GOOD]}),
+        yaml.safe_dump({"Thailand": [GOOD], **ALSO_INTERNATIONAL}),
         "[1, 2]",
         "TH: [",
     ],
 )
-def test_malformed_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+def test_malformed_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
     bad = tmp_path / "hotlines.yaml"
     bad.write_text(body, encoding="utf-8")
     monkeypatch.setattr(hl, "HOTLINES_FILE", bad)
