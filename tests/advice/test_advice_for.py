@@ -158,3 +158,21 @@ def test_hostile_arguments_stay_linear() -> None:
     run(10)
     small, big = run(10_000), run(100_000)
     assert big < small * 20 + 0.05
+
+
+def test_as_text_says_when_english_stands_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "partly" not in advice_for("phishing", "en", "TH").as_text()
+    (tmp_path / "en.yaml").write_text(
+        (cat_mod.DATA_DIR / "en.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "xh.yaml").write_text("language: xh\nname: test\n", encoding="utf-8")
+    monkeypatch.setattr(cat_mod, "DATA_DIR", tmp_path)
+    load_catalog.cache_clear()
+    try:
+        text = advice_for("phishing", "xh", "TH").as_text()
+        assert load_catalog()["en"].labels["partly_english"] in text
+        assert "Call 1441" in text
+    finally:
+        load_catalog.cache_clear()

@@ -58,13 +58,17 @@ class Advice(BaseModel):
     region: str | None = None
 
     def as_text(self) -> str:
-        """Plain-text rendering for SMS replies, chat bots and the CLI."""
-        lines = [self.summary, "", self.labels.get("what_to_do", "What to do") + ":"]
+        """Plain-text rendering for SMS replies, chat bots and the CLI, in `labels`' language."""
+        label = self.labels.get
+        lines = [self.summary, "", label("what_to_do", "What to do") + ":"]
         lines += [f"{i}. {step}" for i, step in enumerate(self.steps, 1)]
         if self.hotlines:
-            lines += ["", self.labels.get("hotlines", "Who to contact") + ":"]
+            lines += ["", label("hotlines", "Who to contact") + ":"]
             for h in self.hotlines:
-                where = " / ".join(x for x in (h.number, h.url) if x)
-                kinds = ", ".join(self.labels.get(p, p) for p in h.purposes)
-                lines.append(f"- {h.name}: {where} ({kinds})")
+                where = [f"{label('call', 'Call')} {h.number}" if h.number else ""]
+                where.append(f"{label('website', 'Website')} {h.url}" if h.url else "")
+                kinds = ", ".join(label(p, p) for p in h.purposes)
+                lines.append(f"- {h.name} ({kinds}): " + " / ".join(w for w in where if w))
+        if self.fell_back:
+            lines += ["", label("partly_english", "Some of this advice is only in English.")]
         return "\n".join(lines)
