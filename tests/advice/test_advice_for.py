@@ -58,7 +58,20 @@ def test_advice_is_in_the_language_asked() -> None:
 
 
 def test_trafficking_advice_names_the_real_institution() -> None:
-    expected = {"th": "กรมการจัดหางาน", "tl": "DMW", "id": "BP2MI", "vi": "DOLAB", "ms": "JTK"}
+    expected = {
+        "th": "กรมการจัดหางาน",
+        "tl": "DMW",
+        "id": "BP2MI",
+        "vi": "DOLAB",
+        "ms": "JTK",
+        "my": "အလုပ်သမားဝန်ကြီးဌာန",
+        "km": "ក្រសួងការងារ",
+        "lo": "ກະຊວງແຮງງານ",
+        "ko": "월드잡플러스",
+        "ja": "外務省",
+        "zh": "对外劳务合作",
+        "zh-Hant": "勞動部",
+    }
     for lang, institution in expected.items():
         steps = " ".join(advice_for("trafficking_lure", lang, None).steps)
         assert institution in steps, lang

@@ -10,6 +10,7 @@ import yaml
 from lurewatch.advice import CatalogError, load_catalog, load_hotlines
 from lurewatch.advice import hotlines as hl
 from lurewatch.advice.hotlines import INTERNATIONAL, hotlines_for
+from lurewatch.advice.models import PURPOSES
 
 COUNTRIES = (
     "TH",
@@ -32,6 +33,10 @@ COUNTRIES = (
 
 def numbers(category: str, region: str | None, language: str = "en") -> list[str]:
     return [h.number or h.url or "" for h in hotlines_for(category, region, language)]
+
+
+def test_every_purpose_has_a_label() -> None:
+    assert set(PURPOSES) <= set(load_catalog()["en"].labels)
 
 
 def test_every_country_and_the_fallback_are_there() -> None:
