@@ -1,0 +1,6 @@
+"""Screening: one text in, one explained verdict out."""
+
+from lurewatch.screening.assessment import DEFAULT_THRESHOLD, Assessment
+from lurewatch.screening.screen import screen
+
+__all__ = ["DEFAULT_THRESHOLD", "Assessment", "screen"]
