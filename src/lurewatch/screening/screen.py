@@ -124,8 +124,10 @@ def screen(
     explanation += notes
 
     resolved: Kind
-    if kind == "message" or kind == "job_ad":
-        resolved = kind
+    if kind == "message":
+        resolved = "message"
+    elif kind == "job_ad":
+        resolved = "job_ad"
     elif kind == "auto":
         resolved = detect_kind(nt, hits, channel)
     else:
