@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberFormat, PhoneNumberType
@@ -43,6 +44,9 @@ _BAD_BEFORE = re.compile(r"[0-9A-Za-z_/=@#$*]")  # "*" opens USSD codes: *900*37
 _TRAILING = re.compile(r"[^\d]+$")
 _AFTER_BAD = re.compile(r"[A-Za-z0-9_%]")
 _SEGMENT = re.compile(r"\S+")
+_NON_DIGITS = re.compile(r"\D")
+
+Fields = dict[str, object]
 
 MIN_DIGITS = 7
 MAX_DIGITS = 15
@@ -124,7 +128,7 @@ def _national_ok(num: PhoneNumber, digits: str, region: str) -> bool:
     return region == "CN" and phonenumbers.number_type(num) == PhoneNumberType.MOBILE
 
 
-def _fields(num: PhoneNumber) -> dict[str, object]:
+def _fields(num: PhoneNumber) -> Fields:
     valid = phonenumbers.is_valid_number(num)
     region = phonenumbers.region_code_for_number(num) if valid else None
     if region is None:
@@ -139,6 +143,38 @@ def _fields(num: PhoneNumber) -> dict[str, object]:
     }
 
 
+# The three phonenumbers judgements, cached on what they depend on (the run as written and
+# the region). phonenumbers costs 50-300 µs per parse and validation; a platform's stream
+# repeats the same few numbers across a whole campaign, so the cache pays there, and it is
+# bounded so a flood of distinct numbers cannot grow it. Callers must not mutate the dicts.
+_CACHE = 8192
+
+
+@lru_cache(maxsize=_CACHE)
+def _international(raw: str, digits: str) -> tuple[Fields, bool] | None:
+    """Fields of a number written with "+" or "00" and whether it is valid, or None."""
+    num = _parse("+" + digits[2:] if raw.lstrip("(").startswith("00") else raw, None)
+    if num is None:
+        return None
+    return _fields(num), phonenumbers.is_valid_number(num)
+
+
+@lru_cache(maxsize=_CACHE)
+def _national(raw: str, digits: str, region: str) -> Fields | None:
+    """Fields of a national-format number valid and written as people of `region` do."""
+    num = _parse(raw, region)
+    if num is not None and _national_ok(num, digits, region):
+        return _fields(num)
+    return None
+
+
+@lru_cache(maxsize=_CACHE)
+def _any_reading(raw: str, region: str) -> Fields | None:
+    """Fields of whatever phonenumbers reads in `raw` under `region` (valid or not)."""
+    num = _parse(raw, region)
+    return _fields(num) if num is not None else None
+
+
 def _read(
     ctx: Context, regions: _Regions, s: int, e: int, strict: bool = False
 ) -> Indicator | None:
@@ -147,17 +183,17 @@ def _read(
     `strict` (used for pieces of a longer run) accepts only valid numbers: a piece cut from a
     run has no claim to being "written as a phone"."""
     raw = ctx.text[s:e]
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGITS.sub("", raw)
     international = raw.lstrip("(").startswith(("+", "00"))
     if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         return None
     if raw.lstrip("(").startswith("00") and len(digits) < MIN_DIGITS + 2:
         return None
     if international:
-        num = _parse("+" + digits[2:] if raw.lstrip("(").startswith("00") else raw, None)
-        if num is None or (strict and not phonenumbers.is_valid_number(num)):
+        read = _international(raw, digits)
+        if read is None or (strict and not read[1]):
             return None
-        return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
+        return ctx.indicator("phone", s, e, **read[0])  # type: ignore[arg-type]
     if pc.NOT_A_NUMBER_SHAPE.match(raw) or digits.endswith("00000"):
         return None
     window = pc.before(ctx.text, s)
@@ -168,15 +204,15 @@ def _read(
         return None
     hinted = regions.get(s)
     for region in hinted:
-        num = _parse(raw, region)
-        if num is not None and _national_ok(num, digits, region):
-            return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
+        fields = _national(raw, digits, region)
+        if fields is not None:
+            return ctx.indicator("phone", s, e, **fields)  # type: ignore[arg-type]
     if cue is None or strict:
         return None
     if hinted:
-        num = _parse(raw, hinted[0])
-        if num is not None:
-            return ctx.indicator("phone", s, e, **_fields(num))  # type: ignore[arg-type]
+        fields = _any_reading(raw, hinted[0])
+        if fields is not None:
+            return ctx.indicator("phone", s, e, **fields)  # type: ignore[arg-type]
     return ctx.indicator("phone", s, e, normalized=digits, valid=False)
 
 
@@ -185,6 +221,8 @@ def extract_phones(ctx: Context) -> Iterator[Indicator]:
     regions = _Regions(ctx)
     for m in _CANDIDATE.finditer(text):
         s, e = m.start(), m.end()
+        if e - s < MIN_DIGITS:
+            continue  # fewer characters than a number needs digits: most runs ("2-3", "5000")
         lead = _LEAD.search(text, max(0, s - 3), s)
         if lead:
             s = lead.start()
@@ -202,7 +240,7 @@ def extract_phones(ctx: Context) -> Iterator[Indicator]:
 
 def _read_run(ctx: Context, regions: _Regions, s: int, e: int) -> Iterator[Indicator]:
     """Read a candidate run; a run of several numbers is split at spaces, greedily."""
-    whole = _read(ctx, regions, s, e) if sum(c.isdigit() for c in ctx.text[s:e]) else None
+    whole = _read(ctx, regions, s, e)
     if whole is not None:
         yield whole
         return
@@ -217,7 +255,7 @@ def _read_run(ctx: Context, regions: _Regions, s: int, e: int) -> Iterator[Indic
             a, b = segments[i][0], segments[j - 1][1]
             if (i, j) == (0, len(segments)):
                 continue
-            n_digits = sum(c.isdigit() for c in ctx.text[a:b])
+            n_digits = sum(map(str.isdigit, ctx.text[a:b]))
             if not MIN_DIGITS <= n_digits <= MAX_DIGITS:
                 continue
             found = _read(ctx, regions, a, b, strict=True)
