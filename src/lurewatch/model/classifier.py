@@ -152,15 +152,35 @@ class RiskModel:
     threshold: float
     scam_head: NgramLogit | None = None
     scam_calibration: Platt | None = None
+    language_thresholds: dict[str, float] = field(default_factory=dict)
+    """Stricter thresholds for languages whose benign texts score high (never below default)."""
     metadata: dict[str, object] = field(default_factory=dict)
 
-    def predict_text(self, text: str, extras: Mapping[str, float] | None = None) -> Prediction:
-        """Predict for one NORMALIZED text (see `lurewatch.text.normalize`)."""
+    def threshold_for(self, language: str | None) -> float:
+        """The flagging threshold for a text in `language` (detected; None: the default)."""
+        if language is None:
+            return self.threshold
+        return self.language_thresholds.get(language, self.threshold)
+
+    def predict_text(
+        self,
+        text: str,
+        extras: Mapping[str, float] | None = None,
+        language: str | None = None,
+    ) -> Prediction:
+        """Predict for one NORMALIZED text (see `lurewatch.text.normalize`).
+
+        `language` (as `NormalizedText.language` detects it) selects the threshold.
+        """
         risk = self.risk_calibration(self.risk_head.decision_one(text, extras))
         scam: float | None = None
         if self.scam_head is not None and self.scam_calibration is not None:
             scam = self.scam_calibration(self.scam_head.decision_one(text, extras))
-        return Prediction(risk=risk, flagged=risk >= self.threshold, scam=scam)
+        return Prediction(risk=risk, flagged=risk >= self.threshold_for(language), scam=scam)
+
+    def thresholds(self, languages: Sequence[str | None]) -> np.ndarray:
+        """Per-text thresholds for texts in `languages`."""
+        return np.array([self.threshold_for(lang) for lang in languages], dtype=np.float64)
 
     def risk_many(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated risk for many normalized texts."""

@@ -88,11 +88,19 @@ def evaluate(
         except ArtifactError as exc:
             raise typer.Exit(_fail(str(exc))) from None
         prob = model.risk_many([e.text for e in rows])
-        t = model.threshold if threshold is None else threshold
-        out[kind] = {"threshold": t, "report": breakdown(rows, np.asarray(prob), t)}
+        if threshold is None:
+            t: float | np.ndarray = model.thresholds([e.detected for e in rows])
+        else:
+            t = threshold
+        out[kind] = {
+            "threshold": model.threshold if threshold is None else threshold,
+            "language_thresholds": model.language_thresholds if threshold is None else {},
+            "report": breakdown(rows, np.asarray(prob), t),
+        }
     if as_json:
         typer.echo(json.dumps(out, indent=1))
         return
     for kind, res in out.items():
-        typer.echo(f"== {kind} (threshold {res['threshold']:.4f}) ==")
+        extra = res["language_thresholds"]
+        typer.echo(f"== {kind} (threshold {res['threshold']:.4f}; by language {extra}) ==")
         typer.echo(format_table(res["report"]))

@@ -63,8 +63,11 @@ class Metrics:
         }
 
 
-def binary_metrics(y: np.ndarray, prob: np.ndarray, threshold: float) -> Metrics:
-    """Metrics of `prob >= threshold` against 0/1 `y` (ROC-AUC only when both classes occur)."""
+def binary_metrics(y: np.ndarray, prob: np.ndarray, threshold: float | np.ndarray) -> Metrics:
+    """Metrics of `prob >= threshold` against 0/1 `y` (ROC-AUC only when both classes occur).
+
+    `threshold` is one number or one per text.
+    """
     y = np.asarray(y).astype(bool)
     pred = np.asarray(prob) >= threshold
     auc = float(roc_auc_score(y, prob)) if 0 < y.sum() < len(y) else None
@@ -80,10 +83,14 @@ def binary_metrics(y: np.ndarray, prob: np.ndarray, threshold: float) -> Metrics
 
 
 def breakdown(
-    examples: Sequence[Example], prob: np.ndarray, threshold: float, target: str = "risk"
+    examples: Sequence[Example],
+    prob: np.ndarray,
+    threshold: float | np.ndarray,
+    target: str = "risk",
 ) -> dict[str, dict[str, dict[str, float | int | None]]]:
-    """Metrics overall, per language and per dataset."""
+    """Metrics overall, per language (as labelled in the data) and per dataset."""
     y = np.array([getattr(e, target) for e in examples])
+    threshold = np.broadcast_to(np.asarray(threshold, dtype=np.float64), prob.shape)
     out: dict[str, dict[str, dict[str, float | int | None]]] = {
         "overall": {"all": binary_metrics(y, prob, threshold).as_dict()}
     }
@@ -91,7 +98,7 @@ def breakdown(
         table: dict[str, dict[str, float | int | None]] = {}
         for value in sorted({getattr(e, attr) for e in examples}):
             idx = np.array([getattr(e, attr) == value for e in examples])
-            table[value] = binary_metrics(y[idx], prob[idx], threshold).as_dict()
+            table[value] = binary_metrics(y[idx], prob[idx], threshold[idx]).as_dict()
         out[attr] = table
     return out
 

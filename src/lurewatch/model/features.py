@@ -59,14 +59,15 @@ def ngram_matrix(
     each text's total number of distinct n-grams (the normaliser, which counts n-grams outside
     the vocabulary too, exactly as the run-time scorer does).
     """
-    vec = CountVectorizer(analyzer=analyzer, binary=True, min_df=min_df, dtype=np.float32)
-    x = vec.fit_transform(texts).tocsr()
-    distinct = np.array([len(set(analyzer(t))) for t in texts], dtype=np.float32)
+    vec = CountVectorizer(analyzer=analyzer, binary=True, dtype=np.float32)
+    full = vec.fit_transform(texts).tocsr()
+    distinct = np.diff(full.indptr).astype(np.float32)
+    df = np.bincount(full.indices, minlength=full.shape[1])
+    keep = np.flatnonzero(df >= min_df)
     scale = 1.0 / np.sqrt(np.maximum(distinct, 1.0))
-    x = sp.diags(scale).dot(x).tocsr().astype(np.float32)
-    vocab = [""] * len(vec.vocabulary_)
-    for gram, idx in vec.vocabulary_.items():
-        vocab[idx] = gram
+    x = sp.diags(scale).dot(full[:, keep]).tocsr().astype(np.float32)
+    names = vec.get_feature_names_out()
+    vocab = [str(names[i]) for i in keep]
     return x, vocab, distinct
 
 
@@ -97,6 +98,19 @@ def extra_matrix(
         shape=(len(rows), len(cols)),
     )
     return m, cols
+
+
+def memoized(extra: ExtraFeatures) -> ExtraFeatures:
+    """`extra` with its results cached by normalized text (cross-validation asks repeatedly)."""
+    cache: dict[str, Mapping[str, float]] = {}
+
+    def features(nt: NormalizedText) -> Mapping[str, float]:
+        hit = cache.get(nt.text)
+        if hit is None:
+            hit = cache[nt.text] = extra(nt)
+        return hit
+
+    return features
 
 
 def signal_features() -> ExtraFeatures | None:

@@ -26,7 +26,7 @@ import numpy as np
 from lurewatch.model.classifier import NgramLogit, Platt, RiskModel
 from lurewatch.model.corpus import Example, deduplicate, load_corpus
 from lurewatch.model.evaluate import breakdown, choose_threshold, oof_scores
-from lurewatch.model.features import ExtraFeatures
+from lurewatch.model.features import ExtraFeatures, memoized
 
 
 @dataclass
@@ -69,7 +69,7 @@ MESSAGE = KindConfig(
     max_benign_fpr=0.004,
     scam_datasets=("mendeley_sms", "spamhunter_labelled", "indonesian_sms", "thai_sms"),
 )
-JOB_AD = KindConfig(kind="job_ad", ngram_range=(1, 3), max_chars=3000, C=10.0)
+JOB_AD = KindConfig(kind="job_ad", ngram_range=(1, 3), max_chars=1500, C=10.0)
 CONFIGS = {"message": MESSAGE, "job_ad": JOB_AD}
 
 
@@ -118,6 +118,30 @@ def _cv_head(
     return oof_scores(examples, target, fit_score, folds=folds, seed=seed)
 
 
+MIN_LANGUAGE_ROWS = 300
+
+
+def language_thresholds(
+    examples: Sequence[Example], y: np.ndarray, prob: np.ndarray, default: float
+) -> dict[str, float]:
+    """Per detected language, the F1-best out-of-fold threshold where it is above `default`.
+
+    Only raising is allowed: a lower threshold would raise false positives on benign texts of
+    that language that the corpora do not show (and break the NUS bound for English).
+    Languages with fewer than `MIN_LANGUAGE_ROWS` rows or one class keep the default.
+    """
+    out: dict[str, float] = {}
+    langs = np.array([e.detected for e in examples])
+    for lang in sorted(set(langs.tolist())):
+        idx = langs == lang
+        if idx.sum() < MIN_LANGUAGE_ROWS or len(set(y[idx].tolist())) < 2:
+            continue
+        t = choose_threshold(y[idx], prob[idx])
+        if t > default:
+            out[lang] = round(t, 6)
+    return out
+
+
 def train_kind(
     data_dir: Path,
     config: KindConfig,
@@ -129,6 +153,8 @@ def train_kind(
 ) -> TrainResult:
     """Cross-validate, calibrate, choose the threshold and (if `refit`) fit on all the data."""
     examples, dedup_stats = prepare(data_dir, config)
+    if extra is not None:
+        extra = memoized(extra)
     y = np.array([e.risk for e in examples])
     oof = _cv_head(config, examples, "risk", extra, folds, seed)
     calib = Platt().fit(oof, y)
@@ -137,12 +163,15 @@ def train_kind(
     if config.benign_reference:
         mask = np.array([e.dataset == config.benign_reference for e in examples])
     threshold = choose_threshold(y, prob, benign_mask=mask, max_fpr=config.max_benign_fpr)
+    by_language = language_thresholds(examples, y, prob, threshold)
+    per_text = np.array([by_language.get(e.detected, threshold) for e in examples])
     report: dict[str, object] = {
         "dedup": dedup_stats,
         "folds": folds,
         "seed": seed,
         "threshold": threshold,
-        "risk": breakdown(examples, prob, threshold),
+        "language_thresholds": by_language,
+        "risk": breakdown(examples, prob, per_text),
     }
 
     scam_head = scam_calib = None
@@ -162,6 +191,7 @@ def train_kind(
         threshold=threshold,
         scam_head=scam_head,
         scam_calibration=scam_calib if scam_head is not None else None,
+        language_thresholds=by_language,
         metadata={"cv": report},
     )
     return TrainResult(model=model, cv_report=report, examples=examples, oof_risk=prob)

@@ -1,0 +1,188 @@
+"""Unit tests of the model package on small data written here (no shared corpora needed)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from typer.testing import CliRunner
+
+from lurewatch.model.artifacts import ArtifactError, load_model, save_model
+from lurewatch.model.classifier import NgramLogit, Platt, RiskModel
+from lurewatch.model.cli import app
+from lurewatch.model.corpus import Example, dedup_key, deduplicate
+from lurewatch.model.evaluate import binary_metrics, choose_threshold
+from lurewatch.model.features import NgramAnalyzer, char_ngrams, ngram_matrix
+
+RISKY = [
+    "URGENT: your bank account is suspended, verify now at hxxp://secure-bank-check[.]top",
+    "Congratulations! You won 50000 baht, claim your prize today: bit.ly/claimnow88",
+    "Work from home, earn 3000 USDT per week, no experience. Add Telegram @easyjob_mentor",
+    "Your parcel is held at customs, pay the 2.99 fee here: post-track-redeliver.info",
+    "Final notice: tax refund pending, submit your card details at refund-portal.xyz",
+    "Hi dear, I am Anna, my uncle teaches crypto trading, profit 30% daily, join us",
+]
+BENIGN = [
+    "Are we still having dinner at seven? I can pick up the kids after school",
+    "Running late, the train is stuck at Bishan, will be there in 20 min",
+    "Thanks for the photos from the wedding, grandma loved them",
+    "Can you buy milk and eggs on the way home please",
+    "Meeting moved to Thursday 3pm, same room as last week",
+    "Happy birthday bro! Lunch on me this weekend",
+]
+
+
+def _examples() -> list[Example]:
+    out = []
+    for i, t in enumerate(RISKY * 3):
+        out.append(Example(f"r{i}", "mine", "message", "en", t + f" ref {i}", "scam"))
+    for i, t in enumerate(BENIGN * 3):
+        out.append(Example(f"b{i}", "mine", "message", "en", t + f" ok {i}", "benign"))
+    return out
+
+
+def test_char_ngrams_pad_and_lowercase() -> None:
+    assert char_ngrams("Ab", 1, 2, 100) == [" ", "a", "b", " ", " a", "ab", "b "]
+    assert char_ngrams("abcdef", 1, 1, 3) == [" ", "a", "b", "c", " "]
+
+
+def test_dedup_collapses_copies_drops_conflicts_and_groups_templates() -> None:
+    template = "Dear customer your account will be blocked today unless you verify"
+    rows = [
+        Example("1", "uci_sms", "message", "en", "See you at 7!", "benign"),
+        Example("2", "nus_sms", "message", "en", "see you at 8", "benign"),
+        Example("3", "uci_sms", "message", "en", "Call me now", "benign"),
+        Example("4", "exais_sms", "message", "en", "CALL ME NOW!!", "spam"),
+        Example("5", "mendeley_sms", "message", "en", template + " Mr Tan", "scam"),
+        Example("6", "mendeley_sms", "message", "en", template + " Ms Lee", "scam"),
+    ]
+    kept, stats = deduplicate(rows)
+    assert [e.id for e in kept] == ["1", "5", "6"]
+    assert kept[0].sources == ["nus_sms", "uci_sms"]
+    assert stats["duplicates"] == 1 and stats["conflicts"] == 2
+    assert kept[1].group == kept[2].group != kept[0].group
+    assert dedup_key("A-1 b_2 Ç") == "abç"
+
+
+def test_fast_scorer_matches_sklearn_on_the_same_features() -> None:
+    ex = _examples()
+    texts = [e.text for e in ex]
+    y = np.array([e.risk for e in ex])
+    model = NgramLogit(ngram_range=(1, 3), min_df=1, C=5.0, max_features=10**7).fit(texts, y)
+    x, _vocab, _ = ngram_matrix(texts, NgramAnalyzer(1, 3, 1000), 1)
+    ref = LogisticRegression(C=5.0, solver="liblinear", max_iter=1000, random_state=0)
+    ref.fit(x, y)
+    np.testing.assert_allclose(
+        model.decision_function(texts), ref.decision_function(x), rtol=1e-4, atol=1e-4
+    )
+    assert (model.decision_function(texts) > 0).astype(int).tolist() == y.tolist()
+
+
+def test_pruning_keeps_the_largest_weights() -> None:
+    ex = _examples()
+    texts, y = [e.text for e in ex], [e.risk for e in ex]
+    small = NgramLogit(min_df=1, max_features=50).fit(texts, y)
+    big = NgramLogit(min_df=1, max_features=10**7).fit(texts, y)
+    assert len(small.weights_) == 50
+    floor = min(abs(w) for w in small.weights_.values())
+    dropped = [abs(w) for g, w in big.weights_.items() if g not in small.weights_]
+    assert max(dropped) <= floor + 1e-6
+
+
+def test_threshold_respects_the_benign_fpr_cap() -> None:
+    y = np.array([1] * 50 + [0] * 1000)
+    rng = np.random.default_rng(0)
+    prob = np.concatenate([rng.uniform(0.3, 1.0, 50), rng.uniform(0.0, 0.6, 1000)])
+    mask = np.array([False] * 50 + [True] * 1000)
+    t = choose_threshold(y, prob, benign_mask=mask, max_fpr=0.005)
+    assert binary_metrics(y[mask], prob[mask], t).fpr <= 0.005
+    free = choose_threshold(y, prob)
+    assert free <= t
+
+
+def _tiny_model(tmp_path: Path) -> RiskModel:
+    ex = _examples()
+    texts, y = [e.text for e in ex], np.array([e.risk for e in ex])
+    head = NgramLogit(min_df=1).fit(texts, y)
+    calib = Platt().fit(head.decision_function(texts), y)
+    model = RiskModel("message", head, calib, threshold=0.5, scam_head=head, scam_calibration=calib)
+    save_model(model, tmp_path)
+    return model
+
+
+def test_artifacts_round_trip_without_pickle(tmp_path: Path) -> None:
+    model = _tiny_model(tmp_path)
+    loaded = load_model("message", tmp_path)
+    for t in RISKY + BENIGN:
+        a, b = model.predict_text(t), loaded.predict_text(t)
+        assert a.risk == pytest.approx(b.risk, abs=1e-5)
+        assert a.scam == pytest.approx(b.scam, abs=1e-5)
+    with pytest.raises(ArtifactError):
+        load_model("job_ad", tmp_path)
+    (tmp_path / "message.npz").write_bytes(b"not a zip")
+    with pytest.raises(ArtifactError):
+        load_model("message", tmp_path)
+
+
+def test_eval_cli_prints_breakdowns_and_rejects_bad_input(tmp_path: Path) -> None:
+    _tiny_model(tmp_path)
+    rows = [
+        {
+            "id": "x1",
+            "dataset": "mine",
+            "kind": "message",
+            "language": "en",
+            "text": t,
+            "label": lab,
+        }
+        for t, lab in [(RISKY[0], "scam"), (RISKY[3], "spam"), (BENIGN[0], "benign")]
+    ]
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    runner = CliRunner()
+    res = runner.invoke(app, ["eval", "--input", str(data), "--models", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)["message"]["report"]
+    assert set(report) == {"overall", "language", "dataset"}
+    assert report["overall"]["all"]["tp"] + report["overall"]["all"]["fn"] == 2
+    data.write_text('{"text": "hi", "label": "maybe"}\n')
+    res = runner.invoke(app, ["eval", "--input", str(data), "--models", str(tmp_path)])
+    assert res.exit_code == 2 and "label" in res.output
+
+
+def test_scoring_time_grows_at_most_linearly(tmp_path: Path) -> None:
+    model = _tiny_model(tmp_path)
+    head = NgramLogit(min_df=1, max_chars=10**6).fit([e.text for e in _examples()], [1, 0] * 18)
+
+    def timed(n: int) -> float:
+        text = ("aaaa" * n)[:n] + "ab" * (n // 4)
+        t = time.perf_counter()
+        head.decision_one(text)
+        model.predict_text(text)
+        dedup_key(text)
+        return time.perf_counter() - t
+
+    timed(1000)
+    small, large = min(timed(20_000) for _ in range(3)), min(timed(200_000) for _ in range(3))
+    assert large < small * 30  # 10x the input, well under quadratic (100x)
+
+
+def test_extra_feature_hook_is_learned_and_used() -> None:
+    ex = _examples()
+    texts, y = [e.text for e in ex], [e.risk for e in ex]
+
+    def has_link(nt: object) -> dict[str, float]:
+        text = getattr(nt, "text", "")
+        return {"link": float(any(m in text for m in (".top", ".ly", ".info", ".xyz")))}
+
+    head = NgramLogit(min_df=1, C=100.0, extra=has_link).fit(texts, y)
+    assert head.extra_names_ == ["link"]
+    assert head.extra_weights_[0] > 0
+    base = head.decision_one("plain words here")
+    assert head.decision_one("plain words here", {"link": 1.0}) == pytest.approx(
+        base + head.extra_weights_[0]
+    )
