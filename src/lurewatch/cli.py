@@ -158,8 +158,10 @@ def demo_cmd() -> None:
 def _mount() -> None:
     """Attach the commands each capability contributes from its own package."""
     from lurewatch.domains import cli as domains_cli
+    from lurewatch.screening import cli as screening_cli
     from lurewatch.signals import cli as signals_cli
 
+    app.command("screen")(screening_cli.screen_cmd)
     app.add_typer(signals_cli.rules_app, name="rules")
     app.command("domains")(domains_cli.domains_cmd)
     app.add_typer(domains_cli.lists_app, name="lists")
