@@ -1,4 +1,4 @@
-"""`make demo`: run what lurewatch can do on a bundled sample of messages we wrote ourselves.
+"""`make demo`: screen a bundled sample of messages we wrote ourselves and print the verdicts.
 
 The sample (`data/samples/messages.jsonl`) mixes recruitment lures, pig-butchering and task-scam
 messages, impersonation, a family's report of a relative held in a compound, and genuine
@@ -14,9 +14,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
 
-from lurewatch.indicators import extract
-from lurewatch.text import normalize
+from lurewatch.screening import screen
 
 
 def sample_messages() -> list[dict[str, Any]]:
@@ -27,16 +28,39 @@ def sample_messages() -> list[dict[str, Any]]:
 
 
 def run_demo(console: Console) -> None:
-    """Print each sample message with its language and the indicators found in it."""
-    from lurewatch.cli import print_indicators
-
+    """Screen each sample message; print verdict, red flags and identifiers, then a summary."""
     messages = sample_messages()
-    total = 0
+    summary = Table(title="lurewatch demo: verdicts", header_style="bold")
+    for col in ("id", "language", "verdict", "risk", "category", "identifiers"):
+        summary.add_column(col)
     for msg in messages:
-        nt = normalize(msg["text"])
-        found = extract(nt)
-        total += len(found)
-        console.print(Rule(f"{msg['id']} · {msg.get('kind', 'message')} · language {nt.language}"))
-        print_indicators(console, msg["text"], found)
+        text = msg["text"]
+        a = screen(text, msg.get("kind", "auto"), region=msg.get("region"))
+        colour = "red" if a.flagged else "green"
+        console.print(Rule(f"{msg['id']} · {a.kind} · {a.language}"))
+        shown = Text(text)
+        for ev in a.signals:
+            for span in ev.spans:
+                shown.stylize("bold black on yellow", span.start, span.end)
+        for ind in a.indicators:
+            shown.stylize("underline", ind.start, ind.end)
+        console.print(shown)
+        console.print(
+            f"[bold {colour}]{'WARNING' if a.flagged else 'no strong warning signs'}[/] "
+            f"risk {a.risk:.2f} · {a.category}"
+        )
+        for ev in a.signals[:5]:
+            console.print(Text(f"  ⚑ {ev.title} ({ev.weight:.2f})"))
+        for ind in a.indicators:
+            flag = "" if ind.valid else "  [invalid checksum/number]"
+            console.print(Text(f"  • {ind.type}: {ind.value} → {ind.normalized}{flag}"))
+        summary.add_row(
+            msg["id"],
+            a.language,
+            Text("WARNING" if a.flagged else "ok", style=colour),
+            f"{a.risk:.2f}",
+            a.category,
+            str(len(a.indicators)),
+        )
     console.print(Rule())
-    console.print(f"{len(messages)} messages, {total} indicators")
+    console.print(summary)
