@@ -22,7 +22,7 @@ from lurewatch.domains.store import current_version
 
 FLAG_THRESHOLD = 0.5
 LIST_WEIGHT = 0.99
-_FAKE_ENDINGS = frozenset({"com-", "net-", "org-", "app-", "gov-"})
+_FAKE_ENDINGS = frozenset({"com-", "net-", "org-", "gov-"})
 """`binance.com-login.xyz`: the real site is `com-login.xyz`; only the first label is read."""
 
 
@@ -113,7 +113,7 @@ class DomainChecker:
             if f.brand.name not in imitates:
                 imitates.append(f.brand.name)
         cat = self.catalogue
-        if p.subdomain and p.label[:4] in _FAKE_ENDINGS:
+        if p.subdomain and p.label[:4] in _FAKE_ENDINGS and not self.matcher.on_cdn(p.host or ""):
             reasons.append(
                 DomainReason(
                     id="domain.fake_ending",

@@ -18,7 +18,7 @@ from lurewatch.domains.parse import ParsedDomain
 from lurewatch.domains.skeleton import fold_unicode
 from lurewatch.hosts import to_unicode
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 DIM = 1 << 18
 NGRAMS = (3, 4, 5)
 MAX_LABEL = 63
@@ -77,6 +77,8 @@ def feature_names(p: ParsedDomain, catalogue: Catalogue) -> list[str]:
     names.append("hy:" + _bucket(label.count("-"), 3))
     names.append("ent:" + _bucket(int(_entropy(label) * 2), 9))
     names.append("nw:" + _bucket(len(words), 4))
+    names.append(f"tlen:{p.suffix}:{_bucket(len(label) // 4, 5)}")
+    names.append(f"thy:{p.suffix}:{_bucket(label.count('-'), 2)}")
     sub = p.subdomain
     sub_labels = sub.split(".") if sub else []
     names.append("sub:" + _bucket(len(sub_labels), 3))
@@ -84,6 +86,9 @@ def feature_names(p: ParsedDomain, catalogue: Catalogue) -> list[str]:
         names.append("sw:" + w)
         if w in kw:
             names.append("skw:" + w)
+    if sub:
+        padded_sub = f"<{sub[:MAX_LABEL]}>"
+        names.extend("sg:" + padded_sub[i : i + 4] for i in range(len(padded_sub) - 3))
     return names
 
 
@@ -117,5 +122,8 @@ def describe(name: str) -> str:
         "skw": f"scam keyword {value!r} in subdomain",
         "idn": "international (punycode) name",
         "nw": "word count",
+        "tlen": "length for this ending",
+        "thy": "hyphens for this ending",
+        "sg": f"subdomain letters {value.strip('<>')!r}",
     }
     return phrases.get(kind, name)

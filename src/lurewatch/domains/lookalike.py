@@ -60,6 +60,18 @@ def typo_kind(typo: str, real: str) -> str:
     return "replacement"
 
 
+def _plausible_typo(cand: str, token: str) -> bool:
+    """Reject edits that are not typos of the brand but other words around it.
+
+    A letter added before or after the whole brand ("hicloud") is a different name (a combo
+    at most), and a changed first letter of a short brand ("qcloud") is what readers notice
+    first; both flagged real companies' domains in the popular list.
+    """
+    if len(cand) == len(token) + 1 and (cand.startswith(token) or cand.endswith(token)):
+        return False
+    return not (len(token) <= 6 and len(cand) == len(token) and cand[0] != token[0])
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     brand: Brand
@@ -175,6 +187,8 @@ class LookalikeMatcher:
             best = process.extractOne(cand, self._fuzzy, scorer=OSA.distance, score_cutoff=limit)
             if best is None or (best[1] == 2 and abs(len(best[0]) - len(cand)) > 1):
                 continue  # "kasikornbank-th" is a combo, not a two-edit typo
+            if not _plausible_typo(cand, best[0]):
+                continue
             token = best[0]
             kind = typo_kind(cand, token)
             w = 0.85 if cand == label else 0.45
@@ -239,14 +253,15 @@ class LookalikeMatcher:
                 )
         return None
 
-    def _on_cdn(self, host: str) -> bool:
+    def on_cdn(self, host: str) -> bool:
+        """True for CNAME-target hosts under CDN infrastructure (`x.com.akadns.net`)."""
         cdn = self.catalogue.cdn_infrastructure
         parts = host.split(".")
         return any(".".join(parts[i:]) in cdn for i in range(1, len(parts) - 1))
 
     def _subdomain(self, p: ParsedDomain) -> Finding | None:
         sub = p.subdomain
-        if not sub or self._on_cdn(p.host or ""):
+        if not sub or self.on_cdn(p.host or ""):
             return None
         labels = sub.split(".")[:12]
         official = self.catalogue.official
