@@ -38,6 +38,17 @@ CASES = [
     ("binance.com.secure-login.xyz", "Binance", "lookalike.subdomain"),
     ("metamask.io.wallet-sync.app", "MetaMask", "lookalike.subdomain"),
     ("http://www.binance.com@45-login.click/", "Binance", "lookalike.credentials"),
+    # the region's banks, wallets, couriers and job sites
+    ("thailandpost-th.com", "Thailand Post", "lookalike.combo"),
+    ("https://jnt-express.cc/track", "J&T Express", "lookalike.typo"),
+    ("flash-express-th.top", "Flash Express", "lookalike.combo"),
+    ("ttb-bank.online", "ttb (TMBThanachart)", "lookalike.typo"),
+    ("acleda-bank.com.kh.verify-app.xyz", "ACLEDA Bank", "lookalike.subdomain"),
+    ("www.kbzpay-mm.net", "KBZPay / KBZ Bank", "lookalike.combo"),
+    ("bdo-online-banking.com", "BDO Unibank", "lookalike.combo"),
+    ("shopee-part-time.work", "Shopee", "lookalike.combo"),
+    ("global-huobi.io", "HTX (Huobi)", "lookalike.combo"),
+    ("vietcombank-hotro.com.vn.ssl-check.site", "Vietcombank", "lookalike.subdomain"),
 ]
 
 

@@ -191,7 +191,7 @@ class LookalikeMatcher:
                 continue
             token = best[0]
             kind = typo_kind(cand, token)
-            w = 0.85 if cand == label else 0.45
+            w = 0.85 if cand in (label, joined) else 0.45
             return self._finding(
                 self._tokens[token],
                 "lookalike.typo",
