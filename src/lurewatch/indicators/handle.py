@@ -102,7 +102,8 @@ def _bare_at(ctx: Context, taken: _Taken, keywords: list[tuple[int, int, str]]) 
             near = None
         if near and near[2] != "telegram":
             platform = near[2]
-            got = read_value(platform, "@" + name.rstrip("."), _region(ctx), marked=True)
+            region = ctx.region or (lambda: _region(ctx))
+            got = read_value(platform, "@" + name.rstrip("."), region, marked=True)
             if got is not None:
                 end = s + 1 + len(name.rstrip("."))
                 yield s, end, platform, got[0], got[1]
@@ -125,7 +126,7 @@ def extract_handles(ctx: Context) -> Iterator[Indicator]:
     found: list[Found] = list(_links(ctx))
     spans = [(s, e) for s, e, *_ in found]
     taken = _Taken(spans + [(h.start, h.end) for h in scan(text) if h.kind == "email"])
-    region = _region(ctx) if keywords else ctx.region
+    region = ctx.region or (lambda: _region(ctx))
     for k in handles_after(text, keywords, region):
         if not taken.overlaps(k.start, k.end):
             found.append((k.start, k.end, k.platform, k.normalized, k.valid))

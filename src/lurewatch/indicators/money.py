@@ -26,6 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
+
+import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
 from lurewatch.indicators import money_units as mu
 from lurewatch.indicators.base import Context
@@ -52,6 +55,36 @@ _LEADING_ZERO = re.compile(r"0\d")  # "0871..." is a phone or an ID glued to a p
 _PRE_BEFORE = re.compile(rf"(?:{_PRE}) ?$")
 _PRE_REACH = max(map(len, [*mu.PREFIX, *mu.CODES])) + 1
 _PAY_WINDOW = 16
+
+
+def _literals(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# The gate: every amount holds a currency marker (a prefix right before a number, a suffix
+# right after a digit or a multiplier) or an implied-currency multiplier after a number with
+# a pay word in the text. One RE2 pass (a DFA, no look-arounds: a superset of what `_AMOUNT`
+# accepts) rules out most texts that have numbers but no money, where the number-driven loop
+# below costs several µs per number in Python. Normalized text holds ASCII digits only
+# (`fold_chars` folds every decimal digit); other `\d` would skip the gate.
+_RANGE_LATIN_ENDS = "to|đến|hingga|sampai"  # range words ending in a letter, before `pre2`
+_MARKER_GATE: Any = re2.compile(
+    f"(?:^|[^A-Za-z]|{_RANGE_LATIN_ENDS})(?:{_literals([*mu.PREFIX, *_CODE_WORDS])}) ?[0-9]"
+    f"|(?:[0-9]|{_literals(list(mu.MULTIPLIERS))}) ?(?:{_literals([*mu.SUFFIX, *_CODE_WORDS])})"
+)
+_IMPLIED_GATE: Any = re2.compile(f"[0-9] ?(?:{_literals(list(mu.IMPLIED))})")
+_PAY_ANYWHERE: Any = re2.compile(mu.PAY_WORDS.pattern.replace(r"\b", ""))
+"""`PAY_WORDS` without word boundaries: it is searched in windows, and a window that starts
+inside a word has a boundary the whole text lacks."""
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def _may_hold_money(text: str) -> bool:
+    if _MARKER_GATE.search(text) is not None:
+        return True
+    if _IMPLIED_GATE.search(text) is not None and _PAY_ANYWHERE.search(text) is not None:
+        return True
+    return not text.isascii() and _OTHER_DIGIT.search(text) is not None
 
 
 def parse_number(token: str) -> Decimal | None:
@@ -127,6 +160,12 @@ def _emit(ctx: Context, s: int, e: int, amount: Decimal, code: str) -> Indicator
 
 
 def extract_money(ctx: Context) -> Iterator[Indicator]:
+    if _may_hold_money(ctx.text):
+        yield from _amounts(ctx)
+
+
+def _amounts(ctx: Context) -> Iterator[Indicator]:
+    """Every amount in the text, without the gate (see `_may_hold_money`)."""
     text = ctx.text
     done = 0
     # Driven by the numbers, not by the currency words: the full pattern is tried once per

@@ -105,6 +105,10 @@ def veto_window(window: str) -> str:
     return window[m.end() :] if m else window
 
 
+_ANY_COUNTRY: Any = re2.compile("|".join(re2.escape(w) for w, _cc in _COUNTRY_LIST))
+"""Any country word anywhere (no boundaries: a superset of what `country_mentions` keeps)."""
+
+
 def _latin_letter(low: str, i: int) -> bool:
     return 0 <= i < len(low) and low[i].isascii() and low[i].isalpha()
 
@@ -116,6 +120,8 @@ def country_mentions(text: str) -> list[tuple[int, str]]:
     alternation on 150-character messages. Latin words must stand alone ("lao", not "malaon").
     """
     low = text[:4000].lower()
+    if _ANY_COUNTRY.search(low) is None:
+        return []  # one RE2 pass instead of ~110 `find` calls, in most texts
     found: list[tuple[int, str]] = []
     for word, cc in _COUNTRY_LIST:
         i = low.find(word)

@@ -127,8 +127,12 @@ def _script_prefix(label: str) -> str:
     return label
 
 
+@lru_cache(maxsize=4096)
 def fit_host(raw: str, *, bare: bool) -> tuple[str, str | None]:
-    """The part of `raw` that is the host as written, and its ASCII form (None if invalid)."""
+    """The part of `raw` that is the host as written, and its ASCII form (None if invalid).
+
+    Cached (bounded): a pure function of the written host whose IDNA and Public Suffix List
+    work costs tens of µs, and a campaign repeats the same few hosts across many messages."""
     if bare:
         m = _BARE_HOST.match(raw)
         host = m.group() if m else ""
@@ -165,6 +169,7 @@ def _is_ip(ascii_host: str) -> bool:
     return bool(_IPV4_HOST.fullmatch(ascii_host)) or ascii_host.startswith("[")
 
 
+@lru_cache(maxsize=4096)
 def _host_fields(ascii_host: str | None, written: str) -> tuple[str, str | None, str | None]:
     if ascii_host is None:
         return written.lower(), None, None
@@ -246,7 +251,10 @@ def _hostlike(text: str, m: re.Match[str]) -> tuple[WebHit | None, int]:
     return WebHit("url", start, end, normalized, valid, host, uni, reg, short, path), end
 
 
-_ANCHOR = re.compile(r"[.@]|://")
+# Every hit holds an "@", a "://" or a dot followed by a host character (the `www.` dot, the
+# dots between labels), so a dot that ends a sentence is no anchor: the token around it is
+# only scanned when another anchor in it says so.
+_ANCHOR = re.compile(rf"@|://|\.{_HC}")
 _SPACE = re.compile(r"[ \n]")
 
 

@@ -42,13 +42,39 @@ def _latin_identifier() -> Any:
     return ident
 
 
+def _count(rx: re.Pattern[str], rest: re.Pattern[str], sample: str) -> int:
+    """How many characters of `sample` match the one-character class `rx`.
+
+    Counted as the length minus the characters of the complement class `rest`, so that a
+    text written in the script (where nearly every character matches) costs a few short
+    matches instead of one Python string per character; `findall` of the class made the
+    script counts cost ~40 µs on a 200-character Chinese message.
+    """
+    if rx.search(sample) is None:
+        return 0
+    return len(sample) - len(rest.findall(sample))
+
+
+def _complement(rx: re.Pattern[str]) -> re.Pattern[str]:
+    assert rx.pattern.startswith("[") and rx.pattern.endswith("]")  # one character class
+    return re.compile("[^" + rx.pattern[1:])
+
+
+_SCRIPT_REST = {lang: _complement(rx) for lang, rx in SCRIPT_LANGUAGES}
+_ANY_SCRIPT = re.compile("|".join(rx.pattern for _lang, rx in SCRIPT_LANGUAGES))
+_NOT_LETTER = re.compile(r"[\W\d_]")  # the exact complement of `_LETTER`
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of `text`'s language, or "und" when there is nothing to go on."""
     sample = text[:2000]
-    letters = len(_LETTER.findall(sample))
+    letters = len(sample) - len(_NOT_LETTER.findall(sample))
     if letters == 0:
         return "und"
-    counts = {lang: len(rx.findall(sample)) for lang, rx in SCRIPT_LANGUAGES}
+    if _ANY_SCRIPT.search(sample) is None:
+        counts = dict.fromkeys((lang for lang, _rx in SCRIPT_LANGUAGES), 0)
+    else:
+        counts = {lang: _count(rx, _SCRIPT_REST[lang], sample) for lang, rx in SCRIPT_LANGUAGES}
     # Japanese mixes Kana with Han: any real share of Kana makes Han text Japanese.
     if counts["ja"] and counts["ja"] * 10 >= counts["zh"]:
         counts["ja"] += counts["zh"]
