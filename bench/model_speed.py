@@ -85,10 +85,14 @@ def messages(n: int, seed: int = 0) -> list[str]:
 
 
 def per_msg(fn: object, items: list[str]) -> float:
+    """Best of three runs, in process CPU time (the machine is shared with other work)."""
     assert callable(fn)
-    t = time.perf_counter()
-    fn(items)
-    return (time.perf_counter() - t) / len(items) * 1e6
+    best = float("inf")
+    for _ in range(3):
+        t = time.process_time()
+        fn(items)
+        best = min(best, time.process_time() - t)
+    return best / len(items) * 1e6
 
 
 def main() -> None:

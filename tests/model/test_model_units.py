@@ -16,7 +16,7 @@ from lurewatch.model.classifier import NgramLogit, Platt, RiskModel
 from lurewatch.model.cli import app
 from lurewatch.model.corpus import Example, dedup_key, deduplicate
 from lurewatch.model.evaluate import binary_metrics, choose_threshold
-from lurewatch.model.features import NgramAnalyzer, char_ngrams, ngram_matrix
+from lurewatch.model.features import HASH_BITS, ngram_buckets, ngram_matrix
 
 RISKY = [
     "URGENT: your bank account is suspended, verify now at hxxp://secure-bank-check[.]top",
@@ -45,9 +45,19 @@ def _examples() -> list[Example]:
     return out
 
 
-def test_char_ngrams_pad_and_lowercase() -> None:
-    assert char_ngrams("Ab", 1, 2, 100) == [" ", "a", "b", " ", " a", "ab", "b "]
-    assert char_ngrams("abcdef", 1, 1, 3) == [" ", "a", "b", "c", " "]
+def test_ngram_buckets_are_the_distinct_padded_lowercase_ngrams() -> None:
+    b = ngram_buckets("Ab", 1, 2, 100)
+    # " ", "a", "b", " a", "ab", "b ": six distinct n-grams (the two spaces are one)
+    assert len(b) == 6 and b.tolist() == sorted(set(b.tolist()))
+    assert (b >= 0).all() and (b < 1 << HASH_BITS).all()
+    assert ngram_buckets("Ba", 1, 2, 100).tolist() != b.tolist()
+    assert ngram_buckets("AB", 1, 2, 100).tolist() == ngram_buckets("ab", 1, 2, 100).tolist()
+    assert ngram_buckets("abcdef", 1, 1, 3).tolist() == ngram_buckets("abc", 1, 1, 100).tolist()
+    # every n-gram of a text is found again inside a longer text that contains it
+    assert set(ngram_buckets("xx phish yy", 2, 4, 100)) >= set(
+        ngram_buckets("phish", 3, 3, 100)[1:-1]
+    )
+    assert len(ngram_buckets("สวัสดีครับ", 1, 4, 100)) > 10
 
 
 def test_dedup_collapses_copies_drops_conflicts_and_groups_templates() -> None:
@@ -73,7 +83,7 @@ def test_fast_scorer_matches_sklearn_on_the_same_features() -> None:
     texts = [e.text for e in ex]
     y = np.array([e.risk for e in ex])
     model = NgramLogit(ngram_range=(1, 3), min_df=1, C=5.0, max_features=10**7).fit(texts, y)
-    x, _vocab, _ = ngram_matrix(texts, NgramAnalyzer(1, 3, 1000), 1)
+    x = ngram_matrix(texts, 1, 3, 1000, 1)
     ref = LogisticRegression(C=5.0, solver="liblinear", max_iter=1000, random_state=0)
     ref.fit(x, y)
     np.testing.assert_allclose(
@@ -87,9 +97,14 @@ def test_pruning_keeps_the_largest_weights() -> None:
     texts, y = [e.text for e in ex], [e.risk for e in ex]
     small = NgramLogit(min_df=1, max_features=50).fit(texts, y)
     big = NgramLogit(min_df=1, max_features=10**7).fit(texts, y)
-    assert len(small.weights_) == 50
-    floor = min(abs(w) for w in small.weights_.values())
-    dropped = [abs(w) for g, w in big.weights_.items() if g not in small.weights_]
+    assert len(small.buckets_) == 50
+    floor = float(np.abs(small.bucket_weights_).min())
+    kept = set(small.buckets_.tolist())
+    dropped = [
+        abs(float(w))
+        for b, w in zip(big.buckets_, big.bucket_weights_, strict=True)
+        if b not in kept
+    ]
     assert max(dropped) <= floor + 1e-6
 
 
@@ -118,7 +133,7 @@ def test_artifacts_round_trip_without_pickle(tmp_path: Path) -> None:
     model = _tiny_model(tmp_path)
     loaded = load_model("message", tmp_path)
     for t in RISKY + BENIGN:
-        a, b = model.predict_text(t), loaded.predict_text(t)
+        a, b = model.predict_text(t, with_scam=True), loaded.predict_text(t, with_scam=True)
         assert a.risk == pytest.approx(b.risk, abs=1e-5)
         assert a.scam == pytest.approx(b.scam, abs=1e-5)
     with pytest.raises(ArtifactError):

@@ -58,13 +58,13 @@ def test_scams_are_flagged(message_model, text: str) -> None:  # type: ignore[no
 def test_ordinary_messages_are_not_flagged(message_model, text: str) -> None:  # type: ignore[no-untyped-def]
     pred = message_model.predict_text(normalize(text).text)
     assert not pred.flagged, (text, pred)
-    assert pred.risk < 0.3
 
 
 def test_scam_head_tells_phishing_from_promotion(message_model) -> None:  # type: ignore[no-untyped-def]
-    phish = message_model.predict_text(normalize(SCAMS[0]).text)
+    phish = message_model.predict_text(normalize(SCAMS[0]).text, with_scam=True)
     promo = message_model.predict_text(
-        normalize("Weekend SALE: 50% off all shoes at our Orchard store, show this SMS").text
+        normalize("Weekend SALE: 50% off all shoes at our Orchard store, show this SMS").text,
+        with_scam=True,
     )
     assert phish.scam is not None and promo.scam is not None
     assert phish.scam > promo.scam

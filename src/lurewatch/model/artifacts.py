@@ -1,8 +1,8 @@
 """Save and load the shipped models without pickle.
 
 Why not pickle: a model file is data that may travel between organisations; unpickling runs
-code. Each model is two files in `ARTIFACT_DIR`: `<kind>.npz` (per head: the n-grams as one
-NUL-separated UTF-8 blob, float32 weights) loaded with `allow_pickle=False`, and `<kind>.json`
+code. Each model is two files in `ARTIFACT_DIR`: `<kind>.npz` (per head: the kept hash buckets as
+uint32 and their float32 weights) loaded with `allow_pickle=False`, and `<kind>.json`
 (settings, calibration, threshold, cross-validated metrics).
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from lurewatch.model.classifier import NgramLogit, Platt, RiskModel
+from lurewatch.model.features import HASH_BITS
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
-FORMAT_VERSION = 1
-_SEP = "\x00"  # never inside an n-gram: normalized text has no NUL worth keeping
+FORMAT_VERSION = 2
 
 
 class ArtifactError(RuntimeError):
@@ -27,11 +27,9 @@ class ArtifactError(RuntimeError):
 
 
 def _head_arrays(prefix: str, head: NgramLogit) -> dict[str, np.ndarray]:
-    grams = list(head.weights_)
-    blob = _SEP.join(grams).encode("utf-8")
     return {
-        f"{prefix}_grams": np.frombuffer(blob, dtype=np.uint8),
-        f"{prefix}_weights": np.array([head.weights_[g] for g in grams], dtype=np.float32),
+        f"{prefix}_buckets": head.buckets_.astype(np.uint32),
+        f"{prefix}_weights": head.bucket_weights_.astype(np.float32),
     }
 
 
@@ -81,12 +79,11 @@ def _load_head(prefix: str, arrays: Any, meta: dict[str, Any]) -> NgramLogit:
         C=float(meta["C"]),
         max_features=int(meta["max_features"]),
     )
-    blob = arrays[f"{prefix}_grams"].tobytes().decode("utf-8")
-    grams = blob.split(_SEP) if blob else []
-    weights = arrays[f"{prefix}_weights"].astype(np.float64).tolist()
-    if len(grams) != len(weights):
-        raise ArtifactError(f"{prefix} head: {len(grams)} n-grams but {len(weights)} weights")
-    head.weights_ = dict(zip(grams, weights, strict=True))
+    buckets = arrays[f"{prefix}_buckets"].astype(np.int64)
+    weights = arrays[f"{prefix}_weights"].astype(np.float32)
+    if len(buckets) != len(weights) or (len(buckets) and buckets.max() >= 1 << HASH_BITS):
+        raise ArtifactError(f"{prefix} head: bucket and weight arrays do not match")
+    head.set_weights(buckets, weights)
     head.intercept_ = float(meta["intercept"])
     head.extra_names_ = list(meta["extra_names"])
     head.extra_weights_ = [float(v) for v in meta["extra_weights"]]

@@ -2,9 +2,9 @@
 
 Why a hand-rolled scorer on top of scikit-learn's LogisticRegression: training uses sklearn,
 but predicting through a TfidfVectorizer + LogisticRegression pipeline costs ~220 us per
-message here, most of it pipeline overhead. The learned weights are kept as a compact
-`{n-gram: float32 weight}` dict (pruned to the largest weights), and one text's score is a sum of
-dict lookups divided by sqrt(number of distinct n-grams): ~20-40 us per 150-char message.
+message here, most of it pipeline overhead. The learned weights are pruned to the largest
+`max_features` (bucket, float32 weight) pairs, and one text's score is a numpy gather over its
+hashed n-gram buckets divided by sqrt(their number).
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp  # type: ignore[import-untyped]  # scipy comes with scikit-learn
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
 from lurewatch.model.features import (
+    HASH_BITS,
     ExtraFeatures,
-    NgramAnalyzer,
-    char_ngrams,
     extra_matrix,
+    ngram_buckets,
     ngram_matrix,
 )
 
@@ -59,8 +58,9 @@ class NgramLogit:
         sample_weight: np.ndarray | None = None,
     ) -> NgramLogit:
         """Learn n-gram weights from normalized `texts` and 0/1 targets `y`."""
-        analyzer = NgramAnalyzer(self.ngram_range[0], self.ngram_range[1], self.max_chars)
-        x, vocab, _ = ngram_matrix(texts, analyzer, self.min_df)
+        lo, hi = self.ngram_range
+        x = ngram_matrix(texts, lo, hi, self.max_chars, self.min_df)
+        n_buckets = x.shape[1]
         ex, names = extra_matrix(texts, self.extra)
         if ex is not None:
             x = sp.hstack([x, ex], format="csr")
@@ -69,27 +69,42 @@ class NgramLogit:
         )
         lr.fit(x, np.asarray(y), sample_weight=sample_weight)
         coef = np.asarray(lr.coef_[0], dtype=np.float64)
-        w = coef[: len(vocab)]
+        w = coef[:n_buckets]
         order = np.argsort(-np.abs(w), kind="stable")[: self.max_features]
-        order = order[w[order] != 0]
-        self.weights_: dict[str, float] = {
-            vocab[i]: float(np.float32(w[i])) for i in sorted(order.tolist())
-        }
+        order = np.sort(order[w[order] != 0])
+        self.set_weights(order, w[order].astype(np.float32))
         self.extra_names_: list[str] = names
-        self.extra_weights_: list[float] = [float(v) for v in coef[len(vocab) :]]
+        self.extra_weights_: list[float] = [float(v) for v in coef[n_buckets:]]
         self.intercept_: float = float(lr.intercept_[0])
         return self
 
-    def decision_one(self, text: str, extras: Mapping[str, float] | None = None) -> float:
-        """Log-odds for one normalized text (the run-time hot path)."""
+    def set_weights(self, buckets: np.ndarray, weights: np.ndarray) -> None:
+        """Install the kept (bucket, weight) pairs and the dense lookup table built from them."""
+        self.buckets_: np.ndarray = np.asarray(buckets, dtype=np.int64)
+        self.bucket_weights_: np.ndarray = np.asarray(weights, dtype=np.float32)
+        table = np.zeros(1 << HASH_BITS, dtype=np.float32)
+        table[self.buckets_] = self.bucket_weights_
+        self.table_: np.ndarray = table
+
+    def buckets(self, text: str) -> np.ndarray:
+        """The hashed n-gram buckets of one normalized text under this head's settings."""
         lo, hi = self.ngram_range
-        grams = set(char_ngrams(text, lo, hi, self.max_chars))
-        total = sum(map(self.weights_.get, grams, repeat(0.0)))
-        s = total / math.sqrt(max(len(grams), 1)) + self.intercept_
+        return ngram_buckets(text, lo, hi, self.max_chars)
+
+    def decision_buckets(
+        self, buckets: np.ndarray, extras: Mapping[str, float] | None = None
+    ) -> float:
+        """Log-odds from precomputed `buckets` (heads with equal settings share them)."""
+        total = float(self.table_[buckets].sum(dtype=np.float64))
+        s = total / math.sqrt(max(len(buckets), 1)) + self.intercept_
         if extras and self.extra_names_:
             for name, wt in zip(self.extra_names_, self.extra_weights_, strict=True):
                 s += wt * float(extras.get(name, 0.0))
         return s
+
+    def decision_one(self, text: str, extras: Mapping[str, float] | None = None) -> float:
+        """Log-odds for one normalized text (the run-time hot path)."""
+        return self.decision_buckets(self.buckets(text), extras)
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Log-odds for many normalized texts (computes extras with `self.extra` if set)."""
@@ -139,7 +154,7 @@ class Prediction:
     flagged: bool
     """`risk >= threshold` (the threshold shipped with the model)."""
     scam: float | None
-    """Calibrated probability that a risky text is fraud rather than mere spam (None: no head)."""
+    """Calibrated P(fraud | risky); None when there is no head or it was not run."""
 
 
 @dataclass
@@ -167,16 +182,29 @@ class RiskModel:
         text: str,
         extras: Mapping[str, float] | None = None,
         language: str | None = None,
+        *,
+        with_scam: bool | None = None,
     ) -> Prediction:
         """Predict for one NORMALIZED text (see `lurewatch.text.normalize`).
 
-        `language` (as `NormalizedText.language` detects it) selects the threshold.
+        `language` (as `NormalizedText.language` detects it) selects the threshold. The
+        scam-vs-spam head runs only for flagged texts unless `with_scam` says otherwise: most
+        traffic is benign and the category only matters once a text is flagged.
         """
-        risk = self.risk_calibration(self.risk_head.decision_one(text, extras))
+        buckets = self.risk_head.buckets(text)
+        risk = self.risk_calibration(self.risk_head.decision_buckets(buckets, extras))
+        flagged = risk >= self.threshold_for(language)
         scam: float | None = None
-        if self.scam_head is not None and self.scam_calibration is not None:
-            scam = self.scam_calibration(self.scam_head.decision_one(text, extras))
-        return Prediction(risk=risk, flagged=risk >= self.threshold_for(language), scam=scam)
+        run_scam = flagged if with_scam is None else with_scam
+        head = self.scam_head
+        if run_scam and head is not None and self.scam_calibration is not None:
+            same = (head.ngram_range, head.max_chars) == (
+                self.risk_head.ngram_range,
+                self.risk_head.max_chars,
+            )
+            scam_b = buckets if same else head.buckets(text)
+            scam = self.scam_calibration(head.decision_buckets(scam_b, extras))
+        return Prediction(risk=risk, flagged=flagged, scam=scam)
 
     def thresholds(self, languages: Sequence[str | None]) -> np.ndarray:
         """Per-text thresholds for texts in `languages`."""
