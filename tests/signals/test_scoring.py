@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lurewatch.signals.scoring import SignalHit, score_signals
+from lurewatch.signals.scoring import SignalHit, SignalSpan, distinct_evidence, score_signals
 
 
 def hit(rule_id: str, category: str, weight: float) -> SignalHit:
@@ -65,3 +65,30 @@ def test_argmax_category_and_duplicates_count_once() -> None:
 
 def test_threshold_is_inclusive() -> None:
     assert score_signals([hit("a", "romance", 0.5)]).flagged
+
+
+def _spanned(rule_id: str, weight: float, *spans: tuple[int, int]) -> SignalHit:
+    return SignalHit(
+        id=rule_id,
+        title=rule_id,
+        title_local=rule_id,
+        category="trafficking_lure",
+        stage=None,
+        weight=weight,
+        spans=[SignalSpan(start=s, end=e, text="x" * (e - s)) for s, e in spans],
+    )
+
+
+def test_same_words_fired_by_two_packs_count_once() -> None:
+    en = _spanned("en.recruitment.free_travel", 0.3, (10, 22))
+    th = _spanned("th.recruitment.free_travel", 0.3, (10, 23))
+    assert score_signals([en, th]).score == pytest.approx(0.3)
+    assert [h.id for h in distinct_evidence([en, th])] == ["en.recruitment.free_travel"]
+
+
+def test_different_words_in_one_category_add_up() -> None:
+    pay = _spanned("en.recruitment.pay", 0.3, (0, 9))
+    travel = _spanned("en.recruitment.free_travel", 0.3, (10, 22))
+    broad = _spanned("en.recruitment.whole_ad", 0.3, (0, 60))  # contains both, different flag
+    assert score_signals([pay, travel]).score == pytest.approx(1 - 0.7 * 0.7)
+    assert len(distinct_evidence([pay, travel, broad])) == 3

@@ -59,18 +59,48 @@ class SignalScore(BaseModel):
     by_category: dict[str, float]
 
 
+SAME_WORDS = 0.6
+"""Two spans whose overlap is at least this share of their union read the same words."""
+
+
+def _same_words(a: SignalSpan, b: tuple[int, int]) -> bool:
+    inter = min(a.end, b[1]) - max(a.start, b[0])
+    union = max(a.end, b[1]) - min(a.start, b[0])
+    return union > 0 and inter >= SAME_WORDS * union
+
+
+def distinct_evidence(hits: Iterable[SignalHit]) -> list[SignalHit]:
+    """The hits that add evidence, strongest first: each rule once, and within a category a
+    hit whose every span covers much the same characters as a span already counted (overlap
+    ≥ 60% of the union) is the same words read again.
+
+    Every pack runs on every text, so a phrase in a shared script ("free flight", a Latin-script
+    job title) can fire the equivalent rule of several language packs; counting it once per
+    pack would inflate the score. Different words in the same category still add up.
+    """
+    unique: dict[str, SignalHit] = {}
+    for hit in hits:
+        unique.setdefault(hit.id, hit)
+    counted: dict[str, list[tuple[int, int]]] = {}
+    out: list[SignalHit] = []
+    for hit in sorted(unique.values(), key=lambda h: (-h.weight, h.id)):
+        taken = counted.setdefault(hit.category, [])
+        if hit.spans and taken and all(any(_same_words(sp, t) for t in taken) for sp in hit.spans):
+            continue
+        taken.extend((sp.start, sp.end) for sp in hit.spans)
+        out.append(hit)
+    return out
+
+
 def score_signals(hits: Iterable[SignalHit]) -> SignalScore:
-    """Combine hits: s_c = 1 - prod(1 - w_r) per category over distinct rules; see module doc.
+    """Combine hits: s_c = 1 - prod(1 - w_r) per category over distinct evidence (see
+    `distinct_evidence`) and the module doc.
 
     The category is the argmax of s_c over real categories (ties broken by the order in
     `CATEGORIES`); with none fired it is "benign". score = 1 - (1 - s_best)(1 - 0.5 s_any).
     """
-    seen: set[str] = set()
     miss: dict[str, float] = {}
-    for hit in hits:
-        if hit.id in seen:
-            continue
-        seen.add(hit.id)
+    for hit in distinct_evidence(hits):
         miss[hit.category] = miss.get(hit.category, 1.0) * (1.0 - hit.weight)
     by_category = {c: 1.0 - miss[c] for c in CATEGORIES if c in miss}
     s_any = by_category.get("any", 0.0)
