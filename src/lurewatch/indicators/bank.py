@@ -79,6 +79,12 @@ def extract_bank_accounts(ctx: Context) -> Iterator[Indicator]:
     text = ctx.text
     if not _GATE.search(text):
         return
+    if catalogue().any_reason_rx.search(text) is not None:
+        yield from _accounts(ctx)  # else no run has a reason to be an account: ~6 RE2 calls saved
+
+
+def _accounts(ctx: Context) -> Iterator[Indicator]:
+    text = ctx.text
     cat = catalogue()
     for m in _RUN.finditer(text):
         s, e = m.start(), m.end()

@@ -44,6 +44,9 @@ class Catalogue:
     account_rx: Any
     card_rx: Any
     not_account_rx: Any
+    any_reason_rx: Any
+    """Any bank name, account word or card word anywhere, without word boundaries or case: a
+    superset of what the three patterns above find in a window, searched once per text."""
 
     def bank_for(self, alias: str) -> Bank | None:
         return self.banks.get(alias) or self.banks.get(alias.lower())
@@ -99,6 +102,18 @@ def _compile(raw: dict[str, Any]) -> Catalogue:
         card_rx=re2.compile(f"(?i:{_alternation([str(w) for w in raw['card_words']])})"),
         not_account_rx=re2.compile(
             f"(?i:{_alternation([str(w) for w in raw['not_account_words']])})"
+        ),
+        any_reason_rx=re2.compile(
+            "(?i:"
+            + "|".join(
+                re2.escape(w)
+                for w in sorted(
+                    {*folded, *exact, *account_words, *(str(w) for w in raw["card_words"])},
+                    key=len,
+                    reverse=True,
+                )
+            )
+            + ")"
         ),
     )
 

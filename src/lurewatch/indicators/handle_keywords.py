@@ -102,8 +102,10 @@ def _may_name_platform(text: str) -> bool:
 
 def find_keywords(text: str) -> list[tuple[int, int, str]]:
     """(start, end, platform) of every platform word in `text`, in order."""
-    if not _may_name_platform(text):
-        return []
+    return _scan_keywords(text) if _may_name_platform(text) else []
+
+
+def _scan_keywords(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for m in _FIND.finditer(text):
         s, e = m.start(), m.end()

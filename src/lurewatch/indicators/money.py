@@ -43,7 +43,8 @@ _SUF = mu.alternation([*mu.SUFFIX, *_CODE_WORDS])
 _MULT = mu.alternation(list(mu.MULTIPLIERS))
 # Digits, then groups each opened by one separator: one way to match, so linear.
 _NUM = r"\d+(?:[,.']\d+| \d{3}(?!\d))*"
-_RANGE = r"(?:-|–|—|~|～|〜|to|đến|hingga|sampai|ถึง|至|到)"
+_RANGE_WORDS = ["-", "–", "—", "~", "～", "〜", "to", "đến", "hingga", "sampai", "ถึง", "至", "到"]
+_RANGE = "(?:" + "|".join(map(re.escape, _RANGE_WORDS)) + ")"
 
 _AMOUNT = re.compile(
     rf"(?:(?<![A-Za-z])(?P<pre>{_PRE}) ?|(?<![0-9A-Za-z.,]))(?P<n1>{_NUM})(?: ?(?P<m1>{_MULT}))?"
@@ -55,6 +56,12 @@ _LEADING_ZERO = re.compile(r"0\d")  # "0871..." is a phone or an ID glued to a p
 _PRE_BEFORE = re.compile(rf"(?:{_PRE}) ?$")
 _PRE_REACH = max(map(len, [*mu.PREFIX, *mu.CODES])) + 1
 _PAY_WINDOW = 16
+# What may touch a number for `_AMOUNT` to read more than the bare number: the last character
+# of a prefix before it, the first character of a multiplier, range word or suffix after it
+# (either across one space). Most numbers touch none of them ("1、", "3年", "10:30"), and
+# testing two characters against a set skips the regex work for them.
+_PRE_LAST = frozenset(w[-1] for w in [*mu.PREFIX, *_CODE_WORDS])
+_AFTER_FIRST = frozenset(w[0] for w in [*mu.MULTIPLIERS, *_RANGE_WORDS, *mu.SUFFIX, *_CODE_WORDS])
 
 
 def _literals(words: list[str]) -> str:
@@ -164,6 +171,15 @@ def extract_money(ctx: Context) -> Iterator[Indicator]:
         yield from _amounts(ctx)
 
 
+def _prefix_may_end_before(text: str, p: int) -> bool:
+    """Whether `_PRE_BEFORE` can match right before `p`: a prefix's last character there, or
+    before one space, or (as `$` also matches before a final newline) before a newline."""
+    k = p - 1 if text[p - 1 : p] == "\n" else p
+    return text[k - 1 : k] in _PRE_LAST or (
+        text[k - 1 : k] == " " and text[k - 2 : k - 1] in _PRE_LAST
+    )
+
+
 def _amounts(ctx: Context) -> Iterator[Indicator]:
     """Every amount in the text, without the gate (see `_may_hold_money`)."""
     text = ctx.text
@@ -171,9 +187,16 @@ def _amounts(ctx: Context) -> Iterator[Indicator]:
     # Driven by the numbers, not by the currency words: the full pattern is tried once per
     # number (at its prefix, if one ends right before it) instead of at every character.
     for num in _NUMBER.finditer(text):
-        if num.start() < done:
+        p, q = num.span()
+        if p < done:
             continue
-        pre_m = _PRE_BEFORE.search(text, max(0, num.start() - _PRE_REACH), num.start())
+        pre_m = None
+        if _prefix_may_end_before(text, p):
+            pre_m = _PRE_BEFORE.search(text, max(0, p - _PRE_REACH), p)
+        if pre_m is None:
+            after = text[q + 1 : q + 2] if text[q : q + 1] == " " else text[q : q + 1]
+            if after not in _AFTER_FIRST:
+                continue  # `_AMOUNT` would read the bare number: no currency, no amount
         m = _AMOUNT.match(text, pre_m.start() if pre_m else num.start())
         if m is None or m.start("n1") != num.start() or _LEADING_ZERO.match(num.group()):
             continue

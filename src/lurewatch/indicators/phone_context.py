@@ -122,6 +122,10 @@ def country_mentions(text: str) -> list[tuple[int, str]]:
     low = text[:4000].lower()
     if _ANY_COUNTRY.search(low) is None:
         return []  # one RE2 pass instead of ~110 `find` calls, in most texts
+    return _find_countries(low)
+
+
+def _find_countries(low: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for word, cc in _COUNTRY_LIST:
         i = low.find(word)

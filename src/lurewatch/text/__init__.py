@@ -15,7 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lurewatch.text import chars, deobfuscate
-from lurewatch.text.language import SUPPORTED, detect_language
+from lurewatch.text.language import (
+    STATISTICAL_ANSWERS,
+    SUPPORTED,
+    detect_language,
+    script_language,
+)
 from lurewatch.text.offsets import Edit, OffsetMap
 
 MAX_TEXT_CHARS = 10_000_000
@@ -75,6 +80,16 @@ class NormalizedText:
             if e > start and s < end:
                 return True
         return False
+
+    def language_options(self) -> tuple[str, ...]:
+        """The language when it is known or cheap to know (scripts decide it), else every
+        answer the statistical model could give; `language` then still has the answer."""
+        if self._language is None:
+            lang = script_language(self.text)
+            if lang is None:
+                return STATISTICAL_ANSWERS
+            self._language = lang
+        return (self._language,)
 
     @property
     def language(self) -> str:

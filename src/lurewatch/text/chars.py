@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from lurewatch.text.offsets import Edit
@@ -66,7 +67,8 @@ _SCANNED_RANGES = ((0x80, 0x30000), (0xE0000, 0xE1000))
 _BLOCK = 128
 
 
-def _changing_code_points() -> list[int]:
+@lru_cache(maxsize=1)
+def _changing_code_points() -> tuple[int, ...]:
     """Code points that `_fold_char` changes, plus combining marks (which may compose)."""
     digit = re.compile(r"\d")
     comb, nfkc = unicodedata.combining, unicodedata.normalize
@@ -82,10 +84,10 @@ def _changing_code_points() -> list[int]:
             if stable and not any(map(comb, block)):
                 continue
             out.extend(ord(c) for c in block if comb(c) or _fold_char(c) != c)
-    return out
+    return tuple(out)
 
 
-def _ranges_class(points: list[int]) -> str:
+def _ranges_class(points: Sequence[int]) -> str:
     parts: list[str] = []
     i = 0
     while i < len(points):
@@ -109,6 +111,19 @@ def _changing() -> re.Pattern[str]:
     return re.compile(_ranges_class(sorted({*_changing_code_points(), *map(ord, INVISIBLE)})))
 
 
+@lru_cache(maxsize=1)
+def _single_folds() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The combining marks as one class, and the folded form of every other character of
+    `_changing()`: a text without combining marks (Chinese with full-width punctuation) is
+    then folded by one comprehension over the matches."""
+    points = _changing_code_points()
+    marks = [cp for cp in points if unicodedata.combining(chr(cp))]
+    mark_set = set(marks)
+    folds = {chr(cp): _fold_char(chr(cp)) for cp in points if cp not in mark_set}
+    folds.update(dict.fromkeys(INVISIBLE, ""))
+    return re.compile(_ranges_class(marks)), folds
+
+
 def fold_chars(text: str) -> list[Edit]:
     """Edits for NFKC, invisible removal and native digits, applied per grapheme-ish segment.
 
@@ -122,6 +137,10 @@ def fold_chars(text: str) -> list[Edit]:
     if unicodedata.is_normalized("NFKC", text) and _SUSPECT.search(text) is None:
         return []  # the common case, Thai or Chinese without full-width forms: all in C
     changing = _changing()
+    marks, folds = _single_folds()
+    if marks.search(text) is None:
+        # Every segment is one character, and every character of the class changes.
+        return [(m.start(), m.end(), folds[m.group()]) for m in changing.finditer(text)]
     comb = unicodedata.combining
     edits: list[Edit] = []
     n = len(text)

@@ -74,10 +74,10 @@ def refang(text: str) -> list[Edit]:
     return edits
 
 
-# A run of digits and digit-like letters with at most one separator between them, at least
-# seven characters long: a shorter run cannot hold six digits and a letter, and requiring the
-# length in the pattern keeps "too", "all", "o 5" (in nearly every message) out of Python.
-# Same runs as an unbounded `+` with the short ones skipped: a suffix of a short run is short.
+# A run of digits and digit-like letters with at most one separator between them, holding at
+# least seven of them: a run is only edited with six digits and a letter in it, and requiring
+# that in the pattern keeps "too", "all", "o 5" (in nearly every message) out of Python. The
+# runs found are the long runs of an unbounded `+`: any run inside a short run is short.
 _DIGIT_RUN = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|]){6,}")
 _ANY_DIGIT = re.compile(r"[0-9]")  # half the texts have none: skip the o/l scan below
 _DIGIT_LIKE = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"}

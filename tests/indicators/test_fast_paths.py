@@ -1,0 +1,145 @@
+"""Every shortcut taken for speed gives the same answer as the slow path it skips.
+
+The gates and pre-checks in the extractors (and in normalization) are supersets of what the
+full patterns accept; these differential tests run both paths on the fixture texts and on
+thousands of generated texts built from the tokens the gates look for, mixed so that markers
+land next to, near and far from numbers, inside words and across lines.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from lurewatch.indicators import bank, handle_keywords, money, phone, phone_context, web_scan
+from lurewatch.indicators import money_units as mu
+from lurewatch.indicators.base import Context
+from lurewatch.text import deobfuscate, normalize
+from tests.indicators.fixtures import load_cases
+
+_TOKENS = [
+    *("5", "30", "800", "1,500", "2.000.000", "15", "3-5", "0812345678", "081-234-5678"),
+    *("+66 81 234 5678", "09061701461", "6281234567890", "84912345678", "1234567", "2024-05-12"),
+    *("$", "US$", "RM", "Rp", "Rp.", "฿", "¥", "￥", "€", "USD", "usd", "eur", "eth", "U", "元"),
+    *("baht", "บาท", "đ", "k", "K", "jt", "juta", "triệu", "tr", "万", "千", "ล้าน", "만", "m"),
+    *("to", "-", "~", "至", "đến", "hingga", "salary", "gaji", "月薪", "lương", "เงินเดือน"),
+    *("call", "Call", "WA", "wa", "WhatsApp", "whats app", "LINE", "line", "line id", "we chat"),
+    *("wechat", "微信", "Telegram", "tg", "@jobthai88", "ID:", "tel", "hotel", "otp", "order"),
+    *("Thailand", "thai", "Bangkok", "Malaysia", "Cambodia", "ไทย", "泰国", "lao", "laos"),
+    *("Bank", "BCA", "KBank", "bank", "rekening", "STK", "เลขบัญชี", "账号", "card", "PIN"),
+    *("hello", "the", "job", "Hi", "one", "two", "zero", "oh", "ok", "too", "all", "lo"),
+    *("hxxp://", "[.]", "(dot)", " dot ", "(at)", "example", "com", "bit.ly/x", "a.b"),
+    *("招聘", "工资", "สมัครงาน", "ติดต่อ", "Tiền", "điện thoại", "việc làm", "Olá", "Merci"),
+]
+_SEPARATORS = ["", " ", " ", " ", "  ", ", ", ". ", ": ", "\n", "/", "(", ")"]
+
+
+def _generated(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            parts.append(rng.choice(_TOKENS))
+            parts.append(rng.choice(_SEPARATORS))
+        out.append("".join(parts))
+    return out
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return [case.text for case in load_cases()] + _generated(3000, 11)
+
+
+def _reference_amounts(ctx: Context) -> Iterator[tuple[int, int, str]]:
+    """The number-driven loop as it was before the gate and the neighbour-character skips."""
+    text = ctx.text
+    done = 0
+    for num in money._NUMBER.finditer(text):
+        if num.start() < done:
+            continue
+        pre_m = money._PRE_BEFORE.search(text, max(0, num.start() - money._PRE_REACH), num.start())
+        m = money._AMOUNT.match(text, pre_m.start() if pre_m else num.start())
+        if m is None or m.start("n1") != num.start() or money._LEADING_ZERO.match(num.group()):
+            continue
+        done = m.end()
+        pre, suf, pre2 = m.group("pre"), m.group("suf"), m.group("pre2")
+        if suf == "U" and text[m.start("suf") - 1] == " ":
+            suf = None
+        m1, m2 = m.group("m1"), m.group("m2")
+        code = money._currency(ctx, suf) if suf and pre in (None, "$") else None
+        code = code or money._currency(ctx, pre) or money._currency(ctx, pre2)
+        if code is None:
+            code = money._implied(ctx, m2 or m1, m.start())
+        if code is None:
+            continue
+        if m.group("range") is None:
+            amount = money._scaled(m.group("n1"), m1)
+            if amount is not None:
+                yield m.start(), m.end(), f"{money.canonical(amount)} {code}"
+            continue
+        low_raw, high = money.parse_number(m.group("n1")), money._scaled(m.group("n2"), m2)
+        if low_raw is None or high is None:
+            continue
+        low = low_raw * mu.MULTIPLIERS[m1] if m1 else low_raw
+        if m1 is None and m2 is not None and low_raw * mu.MULTIPLIERS[m2] <= high:
+            low = low_raw * mu.MULTIPLIERS[m2]
+        yield m.start(), m.end("m1") if m1 else m.end("n1"), f"{money.canonical(low)} {code}"
+        start2 = m.start("pre2") if pre2 else m.start("n2")
+        yield start2, m.end(), f"{money.canonical(high)} {code}"
+
+
+def test_money_gate_and_skips_match_the_full_loop(texts: list[str]) -> None:
+    for text in texts:
+        ctx = Context(nt=normalize(text))
+        got = [(i.start, i.end, i.normalized) for i in money.extract_money(ctx)]
+        want = [(*ctx.nt.span(s, e), norm) for s, e, norm in _reference_amounts(ctx)]
+        assert got == want, text
+
+
+def test_phone_reads_alike_whether_or_not_the_language_is_known(texts: list[str]) -> None:
+    for text in texts:
+        lazy = list(phone.extract_phones(Context(nt=normalize(text))))
+        known = normalize(text)
+        _ = known.language  # every region is then tried in the original order
+        assert lazy == list(phone.extract_phones(Context(nt=known))), text
+
+
+def test_bank_gate(texts: list[str]) -> None:
+    for text in texts:
+        ctx = Context(nt=normalize(text))
+        assert list(bank.extract_bank_accounts(ctx)) == list(bank._accounts(ctx)), text
+
+
+def test_keyword_and_country_gates(texts: list[str]) -> None:
+    for text in texts:
+        t = normalize(text).text
+        assert handle_keywords.find_keywords(t) == handle_keywords._scan_keywords(t), t
+        low = t.lower()
+        assert phone_context.country_mentions(t) == phone_context._find_countries(low), t
+
+
+def test_url_anchors(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    normalized = [normalize(t).text for t in texts]
+    fast = [web_scan.scan.__wrapped__(t) for t in normalized]
+    monkeypatch.setattr(web_scan, "_ANCHOR", re.compile(r"[.@]|://"))  # every dot, as before
+    assert [web_scan.scan.__wrapped__(t) for t in normalized] == fast
+
+
+_ITEMS = re.compile(r"[0-9OoIl|]")
+
+
+def test_normalization_gates(texts: list[str]) -> None:
+    old_run = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|])+")
+    split = re.compile(r"[\s,\-]+")
+    for text in texts:
+        full = [(m.start(), m.end()) for m in deobfuscate._REFANG.finditer(text)]
+        assert [(s, e) for s, e, _ in deobfuscate.refang(text)] == full, text
+        words = [w for w in split.split(text.lower()) if w in deobfuscate._NUMBER_WORDS]
+        assert deobfuscate._has_number_words(text) == (len(words) >= 2), text
+        # A run is only edited with six digits and a letter in it: seven run characters.
+        long_runs = [m.span() for m in old_run.finditer(text) if len(_ITEMS.findall(m[0])) >= 7]
+        assert [m.span() for m in deobfuscate._DIGIT_RUN.finditer(text)] == long_runs, text
