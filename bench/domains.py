@@ -6,7 +6,7 @@ Index: the shared lists (~354k usable entries), padded with deterministic synthe
 400k. Baselines: a plain Python `set` (exact host only: no subdomains, URLs, www., allow
 entries or provenance) and a naive Levenshtein scan (the unseen domain's label against every
 listed domain's label, rapidfuzz in C; and a pure-Python DP against the brand tokens).
-One process, one core.
+One process, one core; rates are per CPU-second of this process.
 """
 
 from __future__ import annotations
@@ -32,13 +32,15 @@ TARGET_LISTED = 400_000
 
 
 def _rate(fn: Callable[[str], object], items: Sequence[str], min_seconds: float = 1.0) -> float:
+    # CPU time of this process, not wall time: the machine is shared, and the bar is
+    # "on one core" (single-threaded code, so CPU seconds are core seconds).
     n = 0
-    start = time.perf_counter()
+    start = time.process_time()
     while True:
         for x in items:
             fn(x)
         n += len(items)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         if elapsed >= min_seconds:
             return n / elapsed
 

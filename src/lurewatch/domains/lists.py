@@ -14,6 +14,7 @@ versioned imports (see `store.py`).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,31 +32,32 @@ _SKIP_FILES = ("popular", "address", "sender")
 """Shared files that are not lists of bad sites (benign popularity list, wallets, phones)."""
 
 
+_SPECIAL = re.compile(r"[/:@?#\s]")
+_PATH_START = re.compile(r"[/?#]")
+
+
 def _split(value: str) -> tuple[str, str]:
     """(host, path) of a URL or host, lower-cased host, without scheme, port, credentials, www."""
-    if value.isascii() and value.isprintable() and not any(c in value for c in "/:@?# "):
+    if value.isascii() and _SPECIAL.search(value) is None:
         host = value.lower().rstrip(".")  # fast path: a bare host, the common case
         return (host[4:] if host.startswith("www.") else host), ""
     s = value.strip()
     i = s.find("://", 0, 16)
     if i >= 0:
         s = s[i + 3 :]
-    cut = len(s)
-    for ch in "/?#":
-        j = s.find(ch)
-        if 0 <= j < cut:
-            cut = j
+    m = _PATH_START.search(s)
+    cut = m.start() if m is not None else len(s)
     host, path = s[:cut].lower(), s[cut:]
     if "@" in host:
-        host = host.rsplit("@", 1)[1]
+        host = host.rpartition("@")[2]
     if ":" in host:
-        host = host.split(":", 1)[0]
+        host = host.partition(":")[0]
     host = host.rstrip(".")
     if host.startswith("www."):
         host = host[4:]
     if not host.isascii():
         host = hosts.to_ascii(host) or ""
-    if path in ("/", "?", "#"):
+    if len(path) == 1:
         path = ""
     return host, path
 
