@@ -201,3 +201,13 @@ def test_extra_feature_hook_is_learned_and_used() -> None:
     assert head.decision_one("plain words here", {"link": 1.0}) == pytest.approx(
         base + head.extra_weights_[0]
     )
+
+
+def test_training_is_deterministic() -> None:
+    ex = _examples()
+    texts, y = [e.text for e in ex], [e.risk for e in ex]
+    a = NgramLogit(min_df=1).fit(texts, y)
+    b = NgramLogit(min_df=1).fit(texts, y)
+    assert a.buckets_.tolist() == b.buckets_.tolist()
+    assert a.bucket_weights_.tobytes() == b.bucket_weights_.tobytes()
+    assert a.intercept_ == b.intercept_
