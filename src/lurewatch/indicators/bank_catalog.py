@@ -20,6 +20,8 @@ from typing import Any
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 import yaml
 
+from lurewatch.indicators.re2_gate import Gate
+
 CATALOGUE = Path(__file__).resolve().parent / "data" / "banks.yaml"
 SHORT_ALIAS = 4
 
@@ -44,7 +46,7 @@ class Catalogue:
     account_rx: Any
     card_rx: Any
     not_account_rx: Any
-    any_reason_rx: Any
+    any_reason: Gate
     """Any bank name, account word or card word anywhere, without word boundaries or case: a
     superset of what the three patterns above find in a window, searched once per text."""
 
@@ -103,7 +105,7 @@ def _compile(raw: dict[str, Any]) -> Catalogue:
         not_account_rx=re2.compile(
             f"(?i:{_alternation([str(w) for w in raw['not_account_words']])})"
         ),
-        any_reason_rx=re2.compile(
+        any_reason=Gate(
             "(?i:"
             + "|".join(
                 re2.escape(w)

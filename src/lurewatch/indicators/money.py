@@ -26,12 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
-
-import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
 from lurewatch.indicators import money_units as mu
 from lurewatch.indicators.base import Context
+from lurewatch.indicators.re2_gate import Gate
 from lurewatch.models import Indicator
 
 MAX_DIGITS = 18
@@ -75,23 +73,28 @@ def _literals(words: list[str]) -> str:
 # below costs several µs per number in Python. Normalized text holds ASCII digits only
 # (`fold_chars` folds every decimal digit); other `\d` would skip the gate.
 _RANGE_LATIN_ENDS = "to|đến|hingga|sampai"  # range words ending in a letter, before `pre2`
-_MARKER_GATE: Any = re2.compile(
+_MARKER = (
     f"(?:^|[^A-Za-z]|{_RANGE_LATIN_ENDS})(?:{_literals([*mu.PREFIX, *_CODE_WORDS])}) ?[0-9]"
     f"|(?:[0-9]|{_literals(list(mu.MULTIPLIERS))}) ?(?:{_literals([*mu.SUFFIX, *_CODE_WORDS])})"
 )
-_IMPLIED_GATE: Any = re2.compile(f"[0-9] ?(?:{_literals(list(mu.IMPLIED))})")
-_PAY_ANYWHERE: Any = re2.compile(mu.PAY_WORDS.pattern.replace(r"\b", ""))
+_IMPLIED = f"[0-9] ?(?:{_literals(list(mu.IMPLIED))})"
+_MARKER_OR_IMPLIED = Gate(f"{_MARKER}|{_IMPLIED}")
+_MARKER_GATE = Gate(_MARKER)
+_IMPLIED_GATE = Gate(_IMPLIED)
+_PAY_ANYWHERE = Gate(mu.PAY_WORDS.pattern.replace(r"\b", ""))
 """`PAY_WORDS` without word boundaries: it is searched in windows, and a window that starts
 inside a word has a boundary the whole text lacks."""
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def _may_hold_money(text: str) -> bool:
-    if _MARKER_GATE.search(text) is not None:
+    if not text.isascii() and _OTHER_DIGIT.search(text) is not None:
         return True
-    if _IMPLIED_GATE.search(text) is not None and _PAY_ANYWHERE.search(text) is not None:
+    if not _MARKER_OR_IMPLIED.found_in(text):
+        return False  # the common verdict, in one search
+    if _MARKER_GATE.found_in(text):
         return True
-    return not text.isascii() and _OTHER_DIGIT.search(text) is not None
+    return _IMPLIED_GATE.found_in(text) and _PAY_ANYWHERE.found_in(text)
 
 
 def parse_number(token: str) -> Decimal | None:
