@@ -83,3 +83,9 @@ def test_record_shape() -> None:
     rec = screen(LURE).to_record("x1")
     assert set(rec) >= {"id", "risk", "flagged", "category", "language", "signals", "indicators"}
     assert rec["id"] == "x1"
+
+
+@pytest.mark.parametrize("text", ["P", "ok", "?!", "K."])
+def test_tiny_texts_are_not_judged_by_the_model(text: str) -> None:
+    a = screen(text)
+    assert a.scores.model is None and not a.flagged

@@ -32,6 +32,9 @@ from lurewatch.signals import match_signals
 from lurewatch.signals.scoring import BENIGN, SignalHit, SignalScore
 from lurewatch.text import NormalizedText, normalize
 
+MODEL_MIN_WORD_CHARS = 4
+"""Texts with fewer letters or digits than this ("P", "ok") give the text model nothing to go
+on; its probability there is the intercept, not evidence, so it is not consulted."""
 JOB_THEMES = ("recruitment", "illegal_work")
 JOB_AD_MIN_CHARS = 120
 """A text this long whose red flags are recruitment ones is read as a job ad."""
@@ -141,7 +144,8 @@ def screen(
 
     model = _model_for(resolved, language)
     model_raw = model_risk = scam_prob = None
-    if model is not None and nt.text:
+    word_chars = sum(ch.isalnum() for ch in nt.text[: MODEL_MIN_WORD_CHARS * 4])
+    if model is not None and word_chars >= MODEL_MIN_WORD_CHARS:
         pred = model.predict_text(nt.text, extras=_model_extras(text_only), language=language)
         threshold = model.threshold_for(language)
         model_raw = pred.risk
