@@ -155,13 +155,45 @@ def demo_cmd() -> None:
     run_demo(Console())
 
 
+@app.command("train")
+def train_cmd(
+    data_dir: Annotated[
+        Path, typer.Option(help="Folder holding corpus/ and indicators/.")
+    ] = Path("../shared/data"),
+    only: Annotated[
+        str | None, typer.Option(help="Only 'text' (message/job-ad models) or 'domains'.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the text models (fixed by default).")] = 0,
+) -> None:
+    """Rebuild every shipped model (text classifiers, domain risk) and their data cards."""
+    from lurewatch.domains import train_domain_model
+    from lurewatch.model import cli as model_cli
+
+    if only not in (None, "text", "domains"):
+        raise typer.BadParameter("--only must be 'text' or 'domains'")
+    if not data_dir.is_dir():
+        err.print(f"[red]error:[/red] no data folder at {data_dir}")
+        raise typer.Exit(2)
+    if only in (None, "text"):
+        model_cli.train(data_dir=data_dir, seed=seed)
+    if only in (None, "domains"):
+        try:
+            report = train_domain_model(data_dir / "indicators")
+        except FileNotFoundError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+        typer.echo(f"domain model: {report.get('metrics', report)}")
+
+
 def _mount() -> None:
     """Attach the commands each capability contributes from its own package."""
     from lurewatch.domains import cli as domains_cli
+    from lurewatch.model import cli as model_cli
     from lurewatch.screening import cli as screening_cli
     from lurewatch.signals import cli as signals_cli
 
     app.command("screen")(screening_cli.screen_cmd)
+    app.command("eval")(model_cli.evaluate)
     app.add_typer(signals_cli.rules_app, name="rules")
     app.command("domains")(domains_cli.domains_cmd)
     app.add_typer(domains_cli.lists_app, name="lists")
