@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test lint typecheck bench bench-extract sync
+.PHONY: demo test lint typecheck bench bench-extract bench-domains sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
@@ -27,8 +27,11 @@ lint: sync
 typecheck: sync
 	$(UV) run --frozen mypy
 
-bench: bench-extract
+bench: bench-extract bench-domains
 
 bench-extract: $(UV)
 	$(UV) sync --frozen --group bench
 	$(UV) run --frozen --group bench python bench/extract.py
+
+bench-domains: sync
+	$(UV) run --frozen python bench/domains.py
