@@ -1,0 +1,260 @@
+"""Writing reports: idempotent ingest, new versions, screening and indicator indexing.
+
+Each report is written in one transaction (report, version, items, assessments, occurrences,
+personal data, audit event), so a crash leaves either all of it or none. Duplicates are decided
+by unique constraints; a lost race surfaces as an IntegrityError and is answered "duplicate".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import lurewatch
+from lurewatch.models import Indicator as FoundIndicator
+from lurewatch.store.access import Viewer, audit
+from lurewatch.store.intake import ItemIn, ReportIn
+from lurewatch.store.schema import (
+    Assessment,
+    Indicator,
+    Item,
+    Occurrence,
+    PersonalDatum,
+    Report,
+    ReportVersion,
+)
+from lurewatch.store.triage import triage
+
+UNINDEXED_TYPES = frozenset({"money"})
+"""Amounts are evidence in a report but not identifiers of an operation."""
+
+ConversationScreener = Callable[[list[dict[str, Any]]], dict[str, Any]]
+conversation_screener: ConversationScreener | None = None
+"""Hook for issue 4: set to a function taking a conversation's turns ([{"text", "sender"?,
+"sent_at"?}]) and returning {"risk", "flagged", "category", "language"?, ...}. While unset,
+conversation items are stored, triaged and indexed but get no assessment."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: Literal["stored", "duplicate"]
+    uid: str
+    urgent: bool = False
+
+
+def _aware(dt: datetime | None) -> datetime:
+    if dt is None:
+        return datetime.now(UTC)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _existing(session: Session, org_id: int, rin: ReportIn, digest: str) -> str | None:
+    if rin.id is not None:
+        uid = session.scalar(
+            select(Report.uid).where(Report.org_id == org_id, Report.external_id == rin.id)
+        )
+        if uid:
+            return uid
+    return session.scalar(
+        select(Report.uid)
+        .join(ReportVersion, ReportVersion.report_id == Report.id)
+        .where(ReportVersion.org_id == org_id, ReportVersion.content_hash == digest)
+    )
+
+
+def ingest(session: Session, viewer: Viewer, rin: ReportIn) -> IngestResult:
+    """Store `rin` for `viewer`'s organisation once; commit; say whether it was new."""
+    digest = rin.content_hash()
+    found = _existing(session, viewer.org_id, rin, digest)
+    if found:
+        return IngestResult("duplicate", found)
+    tri = triage(rin.full_text())
+    report = Report(
+        uid=str(uuid.uuid4()),
+        org_id=viewer.org_id,
+        external_id=rin.id,
+        source=rin.source,
+        reporter_type=rin.reporter_type,
+        country=rin.country,
+        language=rin.language,
+        received_at=_aware(rin.received_at),
+        consent_contact=rin.consent_contact,
+        shared=rin.shared,
+        urgent=tri.urgent,
+        urgency=[c.to_dict() for c in tri.evidence],
+        possible_victim=tri.possible_victim,
+        current_version=1,
+    )
+    session.add(report)
+    try:
+        session.flush()
+        _add_personal(session, report, rin)
+        _add_version(session, report, rin, 1, digest, note=None)
+        audit(session, "report.ingest", viewer=viewer, target=report.uid)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        again = _existing(session, viewer.org_id, rin, digest)
+        if again is None:
+            raise
+        return IngestResult("duplicate", again)
+    return IngestResult("stored", report.uid, report.urgent)
+
+
+def add_version(
+    session: Session, viewer: Viewer, uid: str, rin: ReportIn, note: str | None = None
+) -> int:
+    """Store an edit as the next version (earlier versions stay untouched); return its number."""
+    report = session.scalar(select(Report).where(Report.uid == uid, Report.org_id == viewer.org_id))
+    if report is None:
+        raise LookupError(uid)
+    number = report.current_version + 1
+    tri = triage(rin.full_text())
+    report.current_version = number
+    report.urgent = report.urgent or tri.urgent
+    report.urgency = [c.to_dict() for c in tri.evidence] or report.urgency
+    report.possible_victim = report.possible_victim or tri.possible_victim
+    _add_version(session, report, rin, number, rin.content_hash(), note=note)
+    audit(session, "report.version", viewer=viewer, target=uid, detail={"version": number})
+    session.commit()
+    return number
+
+
+def _personal_values(rin: ReportIn) -> list[tuple[str, str, str]]:
+    people = [("reporter", rin.reporter)] if rin.reporter else []
+    people += [("victim", v) for v in rin.victims]
+    out: list[tuple[str, str, str]] = []
+    for subject, person in people:
+        assert person is not None
+        for field in ("name", "contact"):
+            value = getattr(person, field)
+            if value:
+                out.append((subject, field, value))
+    return out
+
+
+def _add_personal(session: Session, report: Report, rin: ReportIn) -> None:
+    for subject, field, value in _personal_values(rin):
+        session.add(PersonalDatum(report_id=report.id, subject=subject, field=field, value=value))
+
+
+def _personal_keys(rin: ReportIn) -> set[str]:
+    """Normalized forms of the personal contacts: never indexed as operation indicators."""
+    keys: set[str] = set()
+    for _subject, field, value in _personal_values(rin):
+        if field != "contact":
+            continue
+        keys.add(value.strip().lower())
+        for ind in lurewatch.extract(value, region=rin.country):
+            keys.add(ind.normalized.lower())
+    return keys
+
+
+def _screen_item(it: ItemIn, region: str | None) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The item's assessment (as stored) and the indicators found in it."""
+    if it.messages is not None:
+        found: list[FoundIndicator] = []
+        for m in it.messages:
+            found += lurewatch.extract(m.text, region=region)
+        turns = [m.model_dump(mode="json", exclude_none=True) for m in it.messages]
+        verdict = conversation_screener(turns) if conversation_screener else None
+        return verdict, found
+    assert it.text is not None
+    kind = it.kind if it.kind in ("job_ad", "message") else "auto"
+    a = lurewatch.screen(it.text, kind, channel=it.channel, region=region)
+    return a.to_record(), list(a.indicators)
+
+
+def _add_version(
+    session: Session, report: Report, rin: ReportIn, number: int, digest: str, note: str | None
+) -> None:
+    version = ReportVersion(
+        report_id=report.id,
+        org_id=report.org_id,
+        version=number,
+        content_hash=digest,
+        text=rin.text,
+        attachments_text=rin.attachments_text,
+        note=note,
+    )
+    session.add(version)
+    session.flush()
+    private = _personal_keys(rin)
+    for pos, it in enumerate(rin.item_list()):
+        messages = (
+            [m.model_dump(mode="json", exclude_none=True) for m in it.messages]
+            if it.messages is not None
+            else None
+        )
+        item = Item(
+            version_id=version.id,
+            position=pos,
+            kind=it.kind,
+            channel=it.channel,
+            text=it.text,
+            messages=messages,
+        )
+        session.add(item)
+        session.flush()
+        verdict, found = _screen_item(it, report.country)
+        if verdict is not None:
+            session.add(
+                Assessment(
+                    item_id=item.id,
+                    risk=float(verdict.get("risk", 0.0)),
+                    flagged=bool(verdict.get("flagged", False)),
+                    category=str(verdict.get("category", "benign")),
+                    language=verdict.get("language"),
+                    detail=verdict,
+                )
+            )
+        _index(session, report, item, found, private)
+
+
+def _indicator_id(session: Session, type_: str, normalized: str) -> int:
+    """Get or create the indicator row; safe against concurrent writers (ON CONFLICT)."""
+    found = session.scalar(
+        select(Indicator.id).where(Indicator.type == type_, Indicator.normalized == normalized)
+    )
+    if found is not None:
+        return found
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(Indicator).values(type=type_, normalized=normalized, created_at=datetime.now(UTC))
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["type", "normalized"]))
+    got = session.scalar(
+        select(Indicator.id).where(Indicator.type == type_, Indicator.normalized == normalized)
+    )
+    assert got is not None
+    return got
+
+
+def _index(
+    session: Session, report: Report, item: Item, found: list[Any], private: set[str]
+) -> None:
+    seen: set[tuple[str, str]] = set()
+    for ind in found:
+        key = (ind.type, ind.normalized[:512])
+        if ind.type in UNINDEXED_TYPES or key in seen or ind.normalized.lower() in private:
+            continue
+        seen.add(key)
+        session.add(
+            Occurrence(
+                indicator_id=_indicator_id(session, *key),
+                report_id=report.id,
+                item_id=item.id,
+                org_id=report.org_id,
+                value=ind.value[:512],
+                valid=ind.valid,
+                seen_at=report.received_at,
+                country=report.country,
+            )
+        )
