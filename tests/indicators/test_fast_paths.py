@@ -33,6 +33,7 @@ _TOKENS = [
     *("hello", "the", "job", "Hi", "one", "two", "zero", "oh", "ok", "too", "all", "lo"),
     *("hxxp://", "[.]", "(dot)", " dot ", "(at)", "example", "com", "bit.ly/x", "a.b"),
     *("招聘", "工资", "สมัครงาน", "ติดต่อ", "Tiền", "điện thoại", "việc làm", "Olá", "Merci"),
+    *("08l 234 56O8", "O8I2345678", "l0 5", "Hello2O24OOOO", "0 8 1 2 3 4 5 6 O", "5|5|5|5|5|5"),
     *("ไลน์", "电报", "카톡", "V信", "\u212aakao", "whatſapp", "h**p", "(.)", "{@}", "x。y", "ｔｇ"),
 ]
 _SEPARATORS = ["", " ", " ", " ", "  ", ", ", ". ", ": ", "\n", "/", "(", ")"]
@@ -134,6 +135,30 @@ def test_url_anchors(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
 _ITEMS = re.compile(r"[0-9OoIl|]")
 
 
+def _reference_letters_in_numbers(text: str) -> list[tuple[int, int, str]]:
+    """`letters_in_numbers` as it was: every run of the unbounded pattern, no gate."""
+    edits = []
+    for m in re.finditer(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|])+", text):
+        run = m.group()
+        lo, hi = 0, len(run)
+        while lo < hi and not run[lo].isdigit():
+            lo += 1
+        while hi > lo and not run[hi - 1].isdigit():
+            hi -= 1
+        core = run[lo:hi]
+        digits = sum(c.isdigit() for c in core)
+        letters = sum(c in deobfuscate._DIGIT_LIKE for c in core)
+        if not letters or digits < 6 or letters * 3 > digits:
+            continue
+        start = m.start() + lo
+        if start > 0 and text[start - 1].isalpha():
+            continue
+        for k, c in enumerate(core):
+            if c in deobfuscate._DIGIT_LIKE:
+                edits.append((start + k, start + k + 1, deobfuscate._DIGIT_LIKE[c]))
+    return edits
+
+
 def test_normalization_gates(texts: list[str]) -> None:
     old_run = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|])+")
     split = re.compile(r"[\s,\-]+")
@@ -143,5 +168,6 @@ def test_normalization_gates(texts: list[str]) -> None:
         words = [w for w in split.split(text.lower()) if w in deobfuscate._NUMBER_WORDS]
         assert deobfuscate._has_number_words(text) == (len(words) >= 2), text
         # A run is only edited with six digits and a letter in it: seven run characters.
+        assert deobfuscate.letters_in_numbers(text) == _reference_letters_in_numbers(text), text
         long_runs = [m.span() for m in old_run.finditer(text) if len(_ITEMS.findall(m[0])) >= 7]
         assert [m.span() for m in deobfuscate._DIGIT_RUN.finditer(text)] == long_runs, text

@@ -242,9 +242,9 @@ def _read(
         return None
     window = pc.before(ctx.text, s)
     veto_in = pc.veto_window(window)
-    veto = pc.NOT_PHONE_WORDS.search(veto_in)
-    cue = pc.PHONE_WORDS.search(window)
-    if veto and not (cue and cue.start() > veto.start() + len(window) - len(veto_in)):
+    veto = pc.NOT_PHONE_WORD_AT.first(veto_in)
+    cue = pc.PHONE_WORD_AT.first(window)
+    if veto is not None and not (cue is not None and cue > veto + len(window) - len(veto_in)):
         return None
     hinted = regions.get(s, raw, digits, fallback=cue is not None and not strict)
     for region in hinted:

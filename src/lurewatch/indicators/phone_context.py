@@ -17,7 +17,7 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
-from lurewatch.indicators.re2_gate import Gate
+from lurewatch.indicators.re2_gate import Finder, Gate
 
 # Language of the text -> region for national-format numbers (the brief's mapping).
 LANGUAGE_REGION: dict[str, str] = {
@@ -78,6 +78,10 @@ NOT_PHONE_WORDS: Any = re2.compile(
     r"|护照|주문|운송장|인증번호|주민등록|注文|追跡|認証|マイナンバー)"
 )
 """Words that say "this digit run is an identifier of something else"."""
+
+PHONE_WORD_AT = Finder(PHONE_WORDS.pattern)
+NOT_PHONE_WORD_AT = Finder(NOT_PHONE_WORDS.pattern)
+"""The same word lists for the per-number windows, where only the first match's offset counts."""
 
 WINDOW = 24
 """How many characters before a number are searched for a deciding word."""

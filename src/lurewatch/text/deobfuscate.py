@@ -78,15 +78,17 @@ def refang(text: str) -> list[Edit]:
 # that in the pattern keeps "too", "all", "o 5" (in nearly every message) out of Python. The
 # runs found are the long runs of an unbounded `+`: any run inside a short run is short.
 _DIGIT_RUN = re.compile(r"[0-9OoIl|](?:[ .\-]?[0-9OoIl|]){6,}")
-_ANY_DIGIT = re.compile(r"[0-9]")  # half the texts have none: skip the o/l scan below
+# The gate: an edited run's core (first to last digit) holds six digits and a letter, so
+# seven run characters from a digit on. Starting at a digit, this scan skips the "o"s and
+# "l"s of ordinary words in C (a pattern that may start at a letter tries every one).
+_CORE = re.compile(r"[0-9](?:[ .\-]?[0-9OoIl|]){6,}")
 _DIGIT_LIKE = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"}
-_LETTER_BY_DIGIT = re.compile(r"[0-9][ .\-]?[OoIl|]|[OoIl|][ .\-]?[0-9]")
 _MIN_DIGITS = 6
 
 
 def letters_in_numbers(text: str) -> list[Edit]:
     """Edits for O/o -> 0 and l/I/| -> 1 strictly inside long digit runs ("08l 234 56O8")."""
-    if _ANY_DIGIT.search(text) is None or _LETTER_BY_DIGIT.search(text) is None:
+    if _CORE.search(text) is None:
         return []
     edits: list[Edit] = []
     for m in _DIGIT_RUN.finditer(text):
