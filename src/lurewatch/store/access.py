@@ -20,11 +20,24 @@ ROLES: tuple[Role, ...] = ("admin", "analyst", "reporter", "partner")
 
 RIGHTS: dict[Role, frozenset[str]] = {
     "admin": frozenset(
-        {"submit", "bulk", "read_org", "read_shared", "read_personal", "redact", "screen"}
+        {
+            "submit",
+            "bulk",
+            "edit",
+            "read",
+            "read_org",
+            "read_shared",
+            "read_personal",
+            "redact",
+            "screen",
+            "lookup",
+        }
     ),
-    "analyst": frozenset({"submit", "bulk", "read_org", "read_shared", "screen"}),
+    "analyst": frozenset(
+        {"submit", "bulk", "edit", "read", "read_org", "read_shared", "screen", "lookup"}
+    ),
     "reporter": frozenset({"submit"}),
-    "partner": frozenset({"read_shared", "screen"}),
+    "partner": frozenset({"read", "read_shared", "screen", "lookup"}),
 }
 
 

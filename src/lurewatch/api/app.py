@@ -1,0 +1,62 @@
+"""The FastAPI application: `create_app()` wires the store, limits, errors and routers.
+
+Everything lives under `/api/v1`; the OpenAPI document is at `/openapi.json`. The app holds a
+session factory and a rate limiter in `app.state`, so tests and benchmarks build as many
+independent apps as they like.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from lurewatch.api import problems, routes_reports, routes_tools
+from lurewatch.api.security import BodyLimit, RateLimiter
+from lurewatch.store.db import make_engine, session_factory
+from lurewatch.store.migrate import upgrade
+
+PREFIX = "/api/v1"
+
+
+@dataclass
+class Settings:
+    database_url: str | None = None
+    max_body_bytes: int = 1 << 20
+    max_bulk_bytes: int = 64 << 20
+    rate_per_second: float = field(
+        default_factory=lambda: float(os.environ.get("LUREWATCH_RATE_PER_SECOND", "50"))
+    )
+    rate_burst: int = field(
+        default_factory=lambda: int(os.environ.get("LUREWATCH_RATE_BURST", "200"))
+    )
+    migrate: bool = True
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """An app on `engine` (default: from settings / LUREWATCH_DATABASE_URL), schema upgraded."""
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    if settings.migrate:
+        upgrade(engine)
+    app = FastAPI(
+        title="lurewatch",
+        version="1",
+        description="Scam-compound intelligence: screening, reports, indicator lookups.",
+        openapi_url="/openapi.json",
+    )
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
+    problems.install(app)
+    app.include_router(routes_tools.router, prefix=PREFIX)
+    app.include_router(routes_reports.router, prefix=PREFIX)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        bulk_limit=settings.max_bulk_bytes,
+        bulk_suffix="/reports/bulk",
+    )
+    return app

@@ -1,0 +1,97 @@
+"""Stateless tools and lookups: screen a text or conversation, check a domain, look up an
+indicator across the reports the caller may see."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+import lurewatch
+from lurewatch.api.problems import ProblemError
+from lurewatch.api.security import require
+from lurewatch.models import IndicatorType
+from lurewatch.store import repository
+from lurewatch.store.access import Viewer
+from lurewatch.store.intake import MAX_MESSAGES, MAX_TEXT_CHARS, Message
+from lurewatch.store.queries import lookup
+
+router = APIRouter(tags=["tools"])
+
+
+class ScreenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    messages: list[Message] | None = Field(default=None, max_length=MAX_MESSAGES)
+    kind: Literal["auto", "message", "job_ad"] = "auto"
+    channel: str | None = Field(default=None, max_length=30)
+    sender_known: bool | None = None
+    region: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+
+    @model_validator(mode="after")
+    def _one(self) -> ScreenIn:
+        if (self.text is None) == (self.messages is None):
+            raise ValueError("give exactly one of 'text' or 'messages'")
+        return self
+
+
+def _screen_text(body: ScreenIn, text: str) -> dict[str, Any]:
+    a = lurewatch.screen(
+        text, body.kind, sender_known=body.sender_known, channel=body.channel, region=body.region
+    )
+    record: dict[str, Any] = a.to_record()
+    return record
+
+
+@router.post("/screen", summary="Screen a text or a conversation")
+def screen_route(
+    body: ScreenIn, viewer: Annotated[Viewer, Depends(require("screen"))]
+) -> dict[str, Any]:
+    """A text gets one assessment. A conversation goes to the conversation screener when one is
+    wired (`store.repository.conversation_screener`); until then each turn is screened alone and
+    the highest risk is reported."""
+    if body.text is not None:
+        return _screen_text(body, body.text)
+    assert body.messages is not None
+    turns = [m.model_dump(mode="json", exclude_none=True) for m in body.messages]
+    if repository.conversation_screener is not None:
+        return repository.conversation_screener(turns)
+    per_turn = [_screen_text(body, m.text) for m in body.messages]
+    return {
+        "risk": max((t["risk"] for t in per_turn), default=0.0),
+        "flagged": any(t["flagged"] for t in per_turn),
+        "messages": per_turn,
+    }
+
+
+class DomainIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(min_length=1, max_length=2048)
+
+
+@router.post("/domains/check", summary="Assess a URL or domain")
+def domain_route(
+    body: DomainIn, viewer: Annotated[Viewer, Depends(require("screen"))]
+) -> dict[str, Any]:
+    try:
+        result = lurewatch.check_domain(body.url)
+    except ValueError as exc:
+        raise ProblemError(422, f"Not a URL or domain: {exc}") from None
+    out: dict[str, Any] = result.model_dump(mode="json", exclude_none=True)
+    return out
+
+
+@router.get("/indicators/{type}/{value}", summary="Have we seen this indicator?")
+def indicator_route(
+    request: Request,
+    type: IndicatorType,
+    value: Annotated[str, Path(min_length=1, max_length=512)],
+    viewer: Annotated[Viewer, Depends(require("lookup"))],
+) -> dict[str, Any]:
+    """Reports (that the caller may see), first/last seen, countries, co-occurring indicators."""
+    with request.app.state.sessions() as s:
+        found = lookup(s, viewer, type, value)
+    if found is None:
+        raise ProblemError(404, f"No {type} {value!r} in the reports you can see.")
+    return found
