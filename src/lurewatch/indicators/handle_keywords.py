@@ -95,15 +95,26 @@ _SPACED = tuple(
 _NATIVE = Gate("(?i)" + "|".join(re.escape(w) for ws in _NATIVE_WORDS.values() for w in ws.split()))
 
 
+_SPACED_FIRST = frozenset(a for a, _b in _SPACED)
+
+
 def _may_name_platform(text: str) -> bool:
     if "\u212a" in text or "\u017f" in text:
         return True
-    tokens = set(map(str.lower, _TOKEN.findall(text)))
+    ascii_text = text.isascii()
+    # Lower-casing non-ASCII text can create ASCII letters ("İ"), so there tokens are lowered.
+    tokens = (
+        set(_TOKEN.findall(text.lower()))
+        if ascii_text
+        else set(map(str.lower, _TOKEN.findall(text)))
+    )
     if not tokens.isdisjoint(_ASCII_KEYS):
         return True
-    if any(a in tokens and b in tokens for a, b in _SPACED):
+    if not tokens.isdisjoint(_SPACED_FIRST) and any(
+        a in tokens and b in tokens for a, b in _SPACED
+    ):
         return True
-    return not text.isascii() and _NATIVE.found_in(text)
+    return not ascii_text and _NATIVE.found_in(text)
 
 
 def find_keywords(text: str) -> list[tuple[int, int, str]]:
