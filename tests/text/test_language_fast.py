@@ -1,0 +1,86 @@
+"""The numpy walk of py3langid's automaton gives py3langid's own answers, score for score."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from lurewatch.text import normalize
+from lurewatch.text.language import LATIN_CANDIDATES, _latin_identifier, detect_language
+
+DATA = Path(os.environ.get("LUREWATCH_DATA", Path(__file__).parents[3] / "shared" / "data"))
+
+WRITTEN = [
+    "",
+    " ",
+    "a",
+    "ok",
+    "Hi kak, mau tanya lowongan kerja di Kamboja masih ada?",
+    "Salam, gaji RM8000 sebulan, tiket dan visa ditanggung syarikat. Minat? PM saya.",
+    "Kumusta po! May trabaho sa Dubai, libre pasahe, sahod 50k kada buwan.",
+    "Your parcel is on hold. Pay the 1.99 USD fee at https://post-track.example/x today.",
+    "Chào anh, em làm việc ở công ty xuất khẩu lao động, lương cao lắm ạ",
+    "Bonjour, votre colis est bloqué au dépôt, merci de régler les frais.",
+    "DEAR CUSTOMER YOUR ACCOUNT IS SUSPENDED CALL 0812345678 NOW",
+    "emoji only 😀😀😀 and then words after the faces",
+    "x" * 5000,
+    "ab" * 1000 + " selamat pagi " * 50,
+    "naïve café résumé über straße",
+]
+
+
+@pytest.fixture(scope="module")
+def reference() -> LanguageIdentifier:
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(LATIN_CANDIDATES))
+    return ident
+
+
+def _corpus_sample(step: int = 25) -> list[str]:
+    corpus = DATA / "corpus"
+    if not corpus.is_dir():
+        return []
+    out: list[str] = []
+    for path in sorted(corpus.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh):
+                if n % step == 0:
+                    out.append(normalize(json.loads(line)["text"][:8000]).text[:2000])
+    return out
+
+
+@pytest.mark.parametrize("text", WRITTEN)
+def test_written_texts_agree(reference: LanguageIdentifier, text: str) -> None:
+    assert _latin_identifier().classify(text) == reference.classify(text)
+
+
+def test_corpus_texts_agree(reference: LanguageIdentifier) -> None:
+    texts = _corpus_sample()
+    if not texts:
+        pytest.skip(f"shared corpora not at {DATA}")
+    fast = _latin_identifier()
+    differ = [t[:60] for t in texts if fast.classify(t) != reference.classify(t)]
+    assert differ == []
+
+
+def test_detect_language_still_answers() -> None:
+    assert detect_language("Hi kak, mau tanya lowongan kerja di Kamboja masih ada gajinya?") in (
+        "id",
+        "ms",
+    )
+    assert detect_language("Your parcel is on hold, please pay the delivery fee today") == "en"
+
+
+def test_automaton_depth_constant_matches_the_model() -> None:
+    import numpy as np
+
+    from lurewatch.text.language import AUTOMATON_DEPTH, _automaton_depth
+
+    ident = _latin_identifier()
+    nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32).astype(np.int64)
+    rowbase = np.asarray(ident._rowbase, dtype=np.int64)
+    assert _automaton_depth(nextmove, rowbase) <= AUTOMATON_DEPTH
