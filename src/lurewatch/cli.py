@@ -191,8 +191,10 @@ def _mount() -> None:
     from lurewatch.model import cli as model_cli
     from lurewatch.screening import cli as screening_cli
     from lurewatch.signals import cli as signals_cli
+    from lurewatch.store import cli as store_cli
 
     app.command("screen")(screening_cli.screen_cmd)
+    store_cli.mount(app)
     app.command("eval")(model_cli.evaluate)
     app.add_typer(signals_cli.rules_app, name="rules")
     app.command("domains")(domains_cli.domains_cmd)
