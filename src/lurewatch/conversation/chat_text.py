@@ -67,9 +67,23 @@ def parse_whatsapp(lines: list[str]) -> list[RawMessage]:
             continue
         date, time, rest = m.groups()
         name, sep, text = rest.partition(": ")
-        if not sep or len(name) > _WA_SYSTEM_NAME_MAX:
-            continue  # system line: "Messages and calls are end-to-end encrypted", "X added Y"
+        if not sep or len(name) > _WA_SYSTEM_NAME_MAX or _wa_system(text):
+            continue
         out.append(RawMessage(no, name.strip("\u200e\u200f ~"), f"{date} {time}", _body(text)))
+    return _finish(out)
+
+
+def _wa_system(text: str) -> bool:
+    """System lines: Android writes them without a sender ("X added Y"); iOS puts the chat's
+    name as sender and starts the text with a left-to-right mark, as it does for media."""
+    lrm_system = text.startswith("\u200e") and not MEDIA.match(text.strip())
+    return lrm_system or "end-to-end encrypted" in text[:80]
+
+
+def _finish(out: list[RawMessage]) -> list[RawMessage]:
+    """Trailing blank lines of a message (before the next date header) are not its text."""
+    for msg in out:
+        msg.text = msg.text.strip()
     return out
 
 
@@ -99,6 +113,7 @@ def parse_line(lines: list[str]) -> tuple[list[RawMessage], str | None]:
             continue
         time, name, text = m.groups()
         out.append(RawMessage(no, name.strip(), f"{date} {time}".strip(), _body(text)))
+    _finish(out)
     for msg in out:  # LINE wraps multi-line messages in double quotes
         if len(msg.text) > 1 and msg.text.startswith('"') and msg.text.endswith('"'):
             msg.text = msg.text[1:-1].replace('""', '"')
@@ -119,7 +134,7 @@ def parse_plain(lines: list[str]) -> list[RawMessage]:
                 )
             continue
         out.append(RawMessage(no, m.group(1).strip(), None, _body(m.group(2))))
-    return out
+    return _finish(out)
 
 
 def sniff(lines: list[str]) -> str | None:

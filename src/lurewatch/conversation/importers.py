@@ -180,7 +180,9 @@ def _assign(
 
 def _parse_text(text: str, me: str | None, conv_id: str) -> Conversation:
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    lines = text.splitlines()
+    fmt = sniff(lines)
+    if stripped.startswith("{") or (stripped.startswith("[") and fmt is None):
         first, _, rest = stripped.partition("\n")
         try:
             obj = json.loads(stripped)
@@ -197,8 +199,6 @@ def _parse_text(text: str, me: str | None, conv_id: str) -> Conversation:
         if not isinstance(obj, dict):
             raise ConversationError("line 1: expected a JSON object")
         return _telegram(obj, me) if _is_telegram(obj) else _from_dict(obj, None, conv_id)
-    lines = text.splitlines()
-    fmt = sniff(lines)
     if fmt == "whatsapp":
         return _assign(parse_whatsapp(lines), me, None, conv_id, fmt)
     if fmt == "line":
