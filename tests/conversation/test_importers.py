@@ -148,3 +148,10 @@ def test_importers_linear_on_hostile_lines(unit: str) -> None:
     t_small = max(_cpu(parse_conversation, small), 1e-4)
     t_big = _cpu(parse_conversation, big)
     assert t_big < t_small * 30, (t_small, t_big)
+
+
+def test_overlong_export_message_is_named(tmp_path: Path) -> None:
+    src = tmp_path / "long.txt"
+    src.write_text("Ana: hi\nBen: " + "x" * 25_000 + "\n", encoding="utf-8")
+    with pytest.raises(ConversationError, match="line 2: message longer"):
+        parse_conversation(src, me="Ana")

@@ -116,3 +116,12 @@ def _cpu_track(n: int) -> float:
 def test_scoring_time_grows_linearly_with_turns() -> None:
     small, big = _cpu_track(50), _cpu_track(500)
     assert big < max(small, 1e-3) * 25, (small, big)
+
+
+def test_live_add_rejects_bad_messages_with_a_clear_error() -> None:
+    from lurewatch.conversation import ConversationError
+
+    tr = ConversationTracker()
+    tr.add({"from": "them", "text": "hello"})
+    with pytest.raises(ConversationError, match="message 2: from"):
+        tr.add({"from": "someone", "text": "hi"})

@@ -159,6 +159,9 @@ def _assign(
         if len(selves) != 1:
             raise UnknownParticipantError(people)
         mine = selves[0]
+    for r in raw:
+        if len(r.text) > MAX_MESSAGE_CHARS:
+            raise ConversationError(f"line {r.line}: message longer than {MAX_MESSAGE_CHARS:,}")
     messages = [
         Message(
             sender="me" if m.name == mine else "them",
@@ -170,9 +173,6 @@ def _assign(
         for m in raw
         if m.text
     ]
-    for m in messages:
-        if len(m.text) > MAX_MESSAGE_CHARS:
-            raise ConversationError(f"line {m.line}: message longer than {MAX_MESSAGE_CHARS:,}")
     if not messages:
         raise ConversationError(f"{fmt} export: the conversation has no messages with text")
     return Conversation(id=conv_id, messages=messages, source_format=fmt, participants=people)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from pydantic import ValidationError
+
 from lurewatch.advice import advice_for
 from lurewatch.conversation.arc import PHASES, STAGE_ORDER, ArcState
 from lurewatch.conversation.cues import me_context, them_cues
@@ -109,7 +111,17 @@ class ConversationTracker:
 
     def add(self, message: Message | dict[str, object]) -> TurnAssessment:
         """Score one message and return the running verdict after it."""
-        msg = message if isinstance(message, Message) else Message.model_validate(message)
+        if isinstance(message, Message):
+            msg = message
+        else:
+            try:
+                msg = Message.model_validate(message)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ConversationError(
+                    f"message {len(self.turns) + 1}: {where}: {first['msg']}"
+                ) from None
         index = len(self.turns)
         if index >= MAX_MESSAGES:
             raise ConversationError(f"conversation longer than {MAX_MESSAGES:,} messages")
