@@ -78,3 +78,15 @@ def test_load_index_skips_bad_files_and_reports(tmp_path: Path) -> None:
     idx = load_index(tmp_path, errors=errors)
     assert idx.lookup("listed-site.top") and not idx.lookup("google.com")
     assert len(errors) == 1 and "broken.json" in errors[0]
+
+
+def test_popular_hosts_are_never_listed_whole(tmp_path: Path) -> None:
+    (tmp_path / "spam_urls.txt").write_text(
+        "booking.com\nbooking.com/deal/123\nevil.booking.com\n", encoding="utf-8"
+    )
+    (tmp_path / "popular_domains.csv").write_text("rank,domain\n1,booking.com\n", "utf-8")
+    index = load_index(tmp_path)
+    assert index.lookup("booking.com") == []
+    assert index.lookup("www.booking.com/hotel/x") == []
+    assert [h.entry for h in index.lookup("booking.com/deal/123")] == ["booking.com/deal/123"]
+    assert [h.entry for h in index.lookup("evil.booking.com")] == ["evil.booking.com"]

@@ -81,6 +81,10 @@ class KnownBadIndex:
         self._never_whole = frozenset(whole_host_never)
         self._hosts: dict[str, tuple[Record, ...]] = {}
         self._urls: dict[str, list[tuple[str, Record]]] = {}
+        # The same URL entries by prefix, so a lookup costs one dict probe per distinct prefix
+        # length instead of a scan: shortener hosts carry thousands of listed paths each.
+        self._url_prefixes: dict[str, dict[str, list[tuple[int, Record]]]] = {}
+        self._prefix_lengths: dict[str, list[int]] = {}
         self._allow: set[str] = set()
         self._interned: dict[tuple[Record, ...], tuple[Record, ...]] = {}
         self.counts: dict[str, int] = {}
@@ -105,7 +109,13 @@ class KnownBadIndex:
             return False  # "bit.ly" alone in a list would flag every short link
         rec: Record = (list_name, since)
         if path:
-            self._urls.setdefault(host, []).append((path, rec))
+            entries = self._urls.setdefault(host, [])
+            self._url_prefixes.setdefault(host, {}).setdefault(path, []).append((len(entries), rec))
+            lengths = self._prefix_lengths.setdefault(host, [])
+            if len(path) not in lengths:
+                lengths.append(len(path))
+                lengths.sort()
+            entries.append((path, rec))
         else:
             old = self._hosts.get(host, ())
             if any(r[0] == list_name for r in old):
@@ -128,12 +138,16 @@ class KnownBadIndex:
         if not host:
             return []
         hits: list[ListHit] = []
-        if path and host in self._urls:
-            for prefix, (name, since) in self._urls[host]:
-                if path.startswith(prefix):
-                    hits.append(
-                        ListHit.model_construct(list=name, entry=host + prefix, since=since)
-                    )
+        if path and host in self._url_prefixes:
+            by_prefix = self._url_prefixes[host]
+            found: list[tuple[int, str, Record]] = []
+            for n in self._prefix_lengths[host]:
+                if n > len(path):
+                    break
+                prefix = path[:n]
+                found += [(seq, prefix, rec) for seq, rec in by_prefix.get(prefix, ())]
+            for _seq, prefix, (name, since) in sorted(found, key=lambda f: f[0]):
+                hits.append(ListHit.model_construct(list=name, entry=host + prefix, since=since))
         h = host
         allow = self._allow
         table = self._hosts
@@ -202,6 +216,17 @@ def load_index(
     for path in [*files, *extra]:
         try:
             index.add_file(path)
+        except ListFormatError as exc:
+            if errors is not None:
+                errors.append(str(exc))
+    # Popular hosts are never listed as a whole: URL lists gathered from reported spam name
+    # booking.com or a bank's own site because spammers link to them too. A listed subdomain
+    # or path under a popular host is still found (the walk meets it before the allow entry).
+    popular = sorted(directory.glob("*popular*")) if directory and directory.is_dir() else []
+    for path in popular:
+        try:
+            for entry in read_list(path):
+                index.add(entry.entry, "popular", allow=True)
         except ListFormatError as exc:
             if errors is not None:
                 errors.append(str(exc))
