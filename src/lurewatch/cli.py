@@ -157,9 +157,9 @@ def demo_cmd() -> None:
 
 @app.command("train")
 def train_cmd(
-    data_dir: Annotated[
-        Path, typer.Option(help="Folder holding corpus/ and indicators/.")
-    ] = Path("../shared/data"),
+    data_dir: Annotated[Path, typer.Option(help="Folder holding corpus/ and indicators/.")] = Path(
+        "../shared/data"
+    ),
     only: Annotated[
         str | None, typer.Option(help="Only 'text' (message/job-ad models) or 'domains'.")
     ] = None,
@@ -187,6 +187,7 @@ def train_cmd(
 
 def _mount() -> None:
     """Attach the commands each capability contributes from its own package."""
+    from lurewatch.conversation import cli as conversation_cli
     from lurewatch.domains import cli as domains_cli
     from lurewatch.model import cli as model_cli
     from lurewatch.screening import cli as screening_cli
@@ -194,6 +195,7 @@ def _mount() -> None:
     from lurewatch.store import cli as store_cli
 
     app.command("screen")(screening_cli.screen_cmd)
+    app.command("conversation")(conversation_cli.conversation_cmd)
     store_cli.mount(app)
     app.command("eval")(model_cli.evaluate)
     app.add_typer(signals_cli.rules_app, name="rules")

@@ -55,3 +55,26 @@ def test_screen_csv_all_good(tmp_path: Path) -> None:
     result = runner.invoke(app, ["screen", "--input", str(src)])
     assert result.exit_code == 0
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["1", "2"]
+
+
+def test_screen_batch_accepts_conversations(tmp_path: Path) -> None:
+    chat = {
+        "id": "c1",
+        "messages": [
+            {"from": "them", "text": "Hi, is this Anna? We met at the yoga class"},
+            {"from": "me", "text": "Sorry, wrong number"},
+            {"from": "them", "text": "Oh sorry! But maybe it's fate, can we be friends?"},
+        ],
+    }
+    broken = {"id": "c2", "messages": "not a list"}
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps(chat) + "\n" + json.dumps(broken) + "\n" + '{"id": "t", "text": "hello"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["screen", "--input", str(src)])
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r.get("id") for r in rows] == ["c1", "c2", "t"]
+    assert len(rows[0]["turns"]) == 3 and "alert_turn" in rows[0]
+    assert "error" in rows[1]
+    assert result.exit_code == 1

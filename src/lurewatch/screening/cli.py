@@ -1,7 +1,8 @@
 """`lurewatch screen`: one text as a readable verdict, or a file streamed to JSONL.
 
 Batch mode reads through `lurewatch.io.batch` (JSONL `{"id","text","kind"?,"region"?,
-"sender_known"?,"channel"?}`, CSV with a `text` column, or one text per line), writes one
+"sender_known"?,"channel"?}` or `{"id","messages":[{"from","text","ts"?}]}` for a whole
+conversation, CSV with a `text` column, or one text per line), writes one
 record per input line in input order — a verdict or an error record — and exits 1 when any
 item failed, so a pipeline can tell. Memory stays constant; a progress bar shows on a terminal.
 """
@@ -67,6 +68,20 @@ def _options(rec: Record, region: str | None) -> dict[str, Any]:
     }
 
 
+def _screen_conversation(out: IO[str], rec: Record, region: str | None) -> bool:
+    """A JSONL line with `messages` instead of `text` is a whole conversation (issue 4)."""
+    from lurewatch.conversation import ConversationError, parse_conversation, track
+
+    try:
+        conv = parse_conversation(rec.data)
+        record = track(conv, region=rec.data.get("region") or region).to_record(rec.id)
+    except (ConversationError, ValueError, TypeError) as exc:
+        write_jsonl(out, BadRecord(rec.line, rec.id, str(exc)).to_dict())
+        return False
+    write_jsonl(out, record)
+    return True
+
+
 def screen_file(path: Path, output: Path | None, region: str | None) -> tuple[int, int]:
     """Screen every record of `path`; returns (screened, failed)."""
     fmt = detect_format(path)
@@ -91,6 +106,10 @@ def screen_file(path: Path, output: Path | None, region: str | None) -> tuple[in
                 if isinstance(rec, BadRecord):
                     write_jsonl(out, rec.to_dict())
                     failed += 1
+                elif "messages" in rec.data:
+                    ok = _screen_conversation(out, rec, region)
+                    done += ok
+                    failed += not ok
                 elif rec.text is None:
                     write_jsonl(
                         out, BadRecord(rec.line, rec.id, "no string field 'text'").to_dict()
