@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -71,8 +71,10 @@ def _existing(session: Session, org_id: int, rin: ReportIn, digest: str) -> str 
     )
 
 
-def ingest(session: Session, viewer: Viewer, rin: ReportIn) -> IngestResult:
-    """Store `rin` for `viewer`'s organisation once; commit; say whether it was new."""
+def stage(session: Session, viewer: Viewer, rin: ReportIn) -> IngestResult:
+    """Add `rin` to the session's open transaction (flushed, not committed) unless it is a
+    duplicate. Bulk ingest stages many reports and commits them together; a report staged
+    earlier in the same transaction already counts as a duplicate."""
     digest = rin.content_hash()
     found = _existing(session, viewer.org_id, rin, digest)
     if found:
@@ -95,19 +97,26 @@ def ingest(session: Session, viewer: Viewer, rin: ReportIn) -> IngestResult:
         current_version=1,
     )
     session.add(report)
+    _add_personal(report, rin)
+    _add_version(session, report, rin, 1, digest, note=None)
+    audit(session, "report.ingest", viewer=viewer, target=report.uid)
+    session.flush()
+    return IngestResult("stored", report.uid, report.urgent)
+
+
+def ingest(session: Session, viewer: Viewer, rin: ReportIn) -> IngestResult:
+    """Store `rin` for `viewer`'s organisation once, in its own transaction; say whether it
+    was new. A concurrent writer that stored the same report first makes this a duplicate."""
     try:
-        session.flush()
-        _add_personal(session, report, rin)
-        _add_version(session, report, rin, 1, digest, note=None)
-        audit(session, "report.ingest", viewer=viewer, target=report.uid)
+        result = stage(session, viewer, rin)
         session.commit()
     except IntegrityError:
         session.rollback()
-        again = _existing(session, viewer.org_id, rin, digest)
+        again = _existing(session, viewer.org_id, rin, rin.content_hash())
         if again is None:
             raise
         return IngestResult("duplicate", again)
-    return IngestResult("stored", report.uid, report.urgent)
+    return result
 
 
 def add_version(
@@ -142,9 +151,9 @@ def _personal_values(rin: ReportIn) -> list[tuple[str, str, str]]:
     return out
 
 
-def _add_personal(session: Session, report: Report, rin: ReportIn) -> None:
+def _add_personal(report: Report, rin: ReportIn) -> None:
     for subject, field, value in _personal_values(rin):
-        session.add(PersonalDatum(report_id=report.id, subject=subject, field=field, value=value))
+        report.personal.append(PersonalDatum(subject=subject, field=field, value=value))
 
 
 def _personal_keys(rin: ReportIn) -> set[str]:
@@ -177,8 +186,9 @@ def _screen_item(it: ItemIn, region: str | None) -> tuple[dict[str, Any] | None,
 def _add_version(
     session: Session, report: Report, rin: ReportIn, number: int, digest: str, note: str | None
 ) -> None:
+    """The version, its items, their assessments and indicator occurrences, added through
+    relationships so the whole report goes to the database in one flush."""
     version = ReportVersion(
-        report_id=report.id,
         org_id=report.org_id,
         version=number,
         content_hash=digest,
@@ -186,75 +196,67 @@ def _add_version(
         attachments_text=rin.attachments_text,
         note=note,
     )
-    session.add(version)
-    session.flush()
+    report.versions.append(version)
     private = _personal_keys(rin)
+    found_per_item: list[tuple[Item, list[Any]]] = []
     for pos, it in enumerate(rin.item_list()):
         messages = (
             [m.model_dump(mode="json", exclude_none=True) for m in it.messages]
             if it.messages is not None
             else None
         )
-        item = Item(
-            version_id=version.id,
-            position=pos,
-            kind=it.kind,
-            channel=it.channel,
-            text=it.text,
-            messages=messages,
-        )
-        session.add(item)
-        session.flush()
+        item = Item(position=pos, kind=it.kind, channel=it.channel, text=it.text, messages=messages)
+        version.items.append(item)
         verdict, found = _screen_item(it, report.country)
         if verdict is not None:
+            item.assessment = Assessment(
+                risk=float(verdict.get("risk", 0.0)),
+                flagged=bool(verdict.get("flagged", False)),
+                category=str(verdict.get("category", "benign")),
+                language=verdict.get("language"),
+                detail=verdict,
+            )
+        kept = [
+            ind
+            for ind in found
+            if ind.type not in UNINDEXED_TYPES and ind.normalized.lower() not in private
+        ]
+        found_per_item.append((item, kept))
+    keys = sorted({(i.type, i.normalized[:512]) for _, kept in found_per_item for i in kept})
+    ids = _indicator_ids(session, keys)
+    for item, kept in found_per_item:
+        seen: set[tuple[str, str]] = set()
+        for ind in kept:
+            key = (ind.type, ind.normalized[:512])
+            if key in seen:
+                continue
+            seen.add(key)
             session.add(
-                Assessment(
-                    item_id=item.id,
-                    risk=float(verdict.get("risk", 0.0)),
-                    flagged=bool(verdict.get("flagged", False)),
-                    category=str(verdict.get("category", "benign")),
-                    language=verdict.get("language"),
-                    detail=verdict,
+                Occurrence(
+                    indicator_id=ids[key],
+                    report=report,
+                    item=item,
+                    org_id=report.org_id,
+                    value=ind.value[:512],
+                    valid=ind.valid,
+                    seen_at=report.received_at,
+                    country=report.country,
                 )
             )
-        _index(session, report, item, found, private)
 
 
-def _indicator_id(session: Session, type_: str, normalized: str) -> int:
-    """Get or create the indicator row; safe against concurrent writers (ON CONFLICT)."""
-    found = session.scalar(
-        select(Indicator.id).where(Indicator.type == type_, Indicator.normalized == normalized)
-    )
-    if found is not None:
-        return found
+def _indicator_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Ids of the (type, normalized) keys, created when new: one INSERT .. ON CONFLICT DO
+    NOTHING (safe against concurrent writers) and one SELECT, whatever the number of keys."""
+    if not keys:
+        return {}
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Indicator).values(type=type_, normalized=normalized, created_at=datetime.now(UTC))
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["type", "normalized"]))
-    got = session.scalar(
-        select(Indicator.id).where(Indicator.type == type_, Indicator.normalized == normalized)
+    now = datetime.now(UTC)
+    rows = [{"type": t, "normalized": n, "created_at": now} for t, n in keys]
+    stmt = (
+        insert(Indicator).values(rows).on_conflict_do_nothing(index_elements=["type", "normalized"])
     )
-    assert got is not None
-    return got
-
-
-def _index(
-    session: Session, report: Report, item: Item, found: list[Any], private: set[str]
-) -> None:
-    seen: set[tuple[str, str]] = set()
-    for ind in found:
-        key = (ind.type, ind.normalized[:512])
-        if ind.type in UNINDEXED_TYPES or key in seen or ind.normalized.lower() in private:
-            continue
-        seen.add(key)
-        session.add(
-            Occurrence(
-                indicator_id=_indicator_id(session, *key),
-                report_id=report.id,
-                item_id=item.id,
-                org_id=report.org_id,
-                value=ind.value[:512],
-                valid=ind.valid,
-                seen_at=report.received_at,
-                country=report.country,
-            )
-        )
+    session.execute(stmt)
+    wanted = tuple_(Indicator.type, Indicator.normalized).in_(keys)
+    got = session.execute(select(Indicator.type, Indicator.normalized, Indicator.id).where(wanted))
+    return {(t, n): i for t, n, i in got}

@@ -92,6 +92,7 @@ class Report(Base):
     versions: Mapped[list[ReportVersion]] = relationship(
         back_populates="report", order_by="ReportVersion.version", cascade="all, delete-orphan"
     )
+    personal: Mapped[list[PersonalDatum]] = relationship(cascade="all, delete-orphan")
 
 
 class ReportVersion(Base):
@@ -164,6 +165,8 @@ class Occurrence(Base):
     valid: Mapped[bool] = mapped_column(Boolean)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     country: Mapped[str | None] = mapped_column(String(2), default=None)
+    report: Mapped[Report] = relationship()
+    item: Mapped[Item] = relationship()
 
 
 class PersonalDatum(Base):
