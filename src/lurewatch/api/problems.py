@@ -32,6 +32,25 @@ TITLES = {
 }
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": TITLES[code], "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
+    for code in (401, 403, 404, 413, 415, 422, 429, 500)
+}
+"""Documented on every route, so clients and schemathesis know errors are problem+json."""
+
+
 def problem(
     status: int,
     detail: str,

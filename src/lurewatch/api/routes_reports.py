@@ -11,15 +11,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from lurewatch.api.problems import ProblemError
+from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
 from lurewatch.api.security import require
 from lurewatch.io.batch import Format
 from lurewatch.store.access import Viewer
 from lurewatch.store.bulk import ingest_stream
-from lurewatch.store.intake import ReportIn
+from lurewatch.store.intake import ReportIn, Strict
 from lurewatch.store.privacy import redact
 from lurewatch.store.queries import (
     MAX_PAGE,
@@ -30,7 +30,9 @@ from lurewatch.store.queries import (
 )
 from lurewatch.store.repository import add_version, ingest
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
+UID_PATTERN = r"^[0-9a-fA-F-]{1,64}$"
+NO_NUL = r"^[^\x00]*$"
 
 BULK_TYPES: dict[str, Format] = {
     "application/x-ndjson": "jsonl",
@@ -93,8 +95,8 @@ def list_route(
     viewer: Annotated[Viewer, Depends(require("read"))],
     urgent: bool | None = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
-    language: Annotated[str | None, Query(max_length=12)] = None,
-    source: Annotated[str | None, Query(max_length=100)] = None,
+    language: Annotated[str | None, Query(max_length=12, pattern=NO_NUL)] = None,
+    source: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
     since: datetime | None = None,
     until: datetime | None = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -110,7 +112,7 @@ def list_route(
 @router.get("/{uid}", summary="Fetch a report")
 def fetch(
     request: Request,
-    uid: Annotated[str, Path(max_length=64)],
+    uid: Annotated[str, Path(pattern=UID_PATTERN)],
     viewer: Annotated[Viewer, Depends(require("read"))],
 ) -> dict[str, Any]:
     with request.app.state.sessions() as s:
@@ -120,8 +122,7 @@ def fetch(
         return report_dict(s, viewer, rep)
 
 
-class VersionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class VersionIn(Strict):
     report: ReportIn
     note: str | None = Field(default=None, max_length=500)
 
@@ -129,7 +130,7 @@ class VersionIn(BaseModel):
 @router.post("/{uid}/versions", status_code=201, summary="Add a corrected version")
 def new_version(
     request: Request,
-    uid: Annotated[str, Path(max_length=64)],
+    uid: Annotated[str, Path(pattern=UID_PATTERN)],
     body: VersionIn,
     viewer: Annotated[Viewer, Depends(require("edit"))],
 ) -> dict[str, Any]:
@@ -141,15 +142,14 @@ def new_version(
     return {"uid": uid, "version": number}
 
 
-class RedactIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RedactIn(Strict):
     reason: str | None = Field(default=None, max_length=500)
 
 
 @router.post("/{uid}/redact", summary="Redact personal data on request")
 def redact_route(
     request: Request,
-    uid: Annotated[str, Path(max_length=64)],
+    uid: Annotated[str, Path(pattern=UID_PATTERN)],
     viewer: Annotated[Viewer, Depends(require("redact"))],
     body: RedactIn | None = None,
 ) -> dict[str, Any]:

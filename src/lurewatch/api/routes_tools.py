@@ -6,22 +6,23 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 import lurewatch
-from lurewatch.api.problems import ProblemError
+from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
 from lurewatch.api.security import require
 from lurewatch.models import IndicatorType
 from lurewatch.store import repository
 from lurewatch.store.access import Viewer
-from lurewatch.store.intake import MAX_MESSAGES, MAX_TEXT_CHARS, Message
+from lurewatch.store.intake import MAX_MESSAGES, MAX_TEXT_CHARS, Message, Strict, one_of
 from lurewatch.store.queries import lookup
 
-router = APIRouter(tags=["tools"])
+router = APIRouter(tags=["tools"], responses=PROBLEM_RESPONSES)
 
 
-class ScreenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ScreenIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of("text", "messages"))
+
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     messages: list[Message] | None = Field(default=None, max_length=MAX_MESSAGES)
     kind: Literal["auto", "message", "job_ad"] = "auto"
@@ -65,8 +66,7 @@ def screen_route(
     }
 
 
-class DomainIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DomainIn(Strict):
     url: str = Field(min_length=1, max_length=2048)
 
 
@@ -86,7 +86,7 @@ def domain_route(
 def indicator_route(
     request: Request,
     type: IndicatorType,
-    value: Annotated[str, Path(min_length=1, max_length=512)],
+    value: Annotated[str, Path(min_length=1, max_length=512, pattern=r"^[^\x00]+$")],
     viewer: Annotated[Viewer, Depends(require("lookup"))],
 ) -> dict[str, Any]:
     """Reports (that the caller may see), first/last seen, countries, co-occurring indicators."""

@@ -20,17 +20,54 @@ MAX_MESSAGES = 500
 ItemKind = Literal["job_ad", "message", "conversation"]
 
 
-class Message(BaseModel):
-    """One turn of a conversation."""
+def _without_nul(data: Any) -> Any:
+    if isinstance(data, str):
+        return data.replace("\x00", "\ufffd") if "\x00" in data else data
+    if isinstance(data, dict):
+        return {k: _without_nul(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_nul(v) for v in data]
+    return data
+
+
+def one_of(*fields: str) -> dict[str, Any]:
+    """JSON Schema for "exactly one of these fields, as a non-null value", so the OpenAPI
+    document says what the validators enforce."""
+    branches = []
+    for f in fields:
+        others = [{"required": [o], "properties": {o: {"not": {"type": "null"}}}} for o in fields]
+        branches.append(
+            {
+                "required": [f],
+                "properties": {f: {"not": {"type": "null"}}},
+                "not": {"anyOf": [b for o, b in zip(fields, others, strict=True) if o != f]},
+            }
+        )
+    return {"oneOf": branches}
+
+
+class Strict(BaseModel):
+    """Replaces NUL characters with U+FFFD: PostgreSQL cannot store NUL in text and no real
+    message means one, so the stored text marks where it was instead of failing."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return _without_nul(data)
+
+
+class Message(Strict):
+    """One turn of a conversation."""
+
     text: str = Field(max_length=MAX_TEXT_CHARS)
     sender: str | None = Field(default=None, max_length=200)
     sent_at: datetime | None = None
 
 
-class ItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ItemIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of("text", "messages"))
     kind: ItemKind = "message"
     channel: str | None = Field(default=None, max_length=30)
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
@@ -43,22 +80,21 @@ class ItemIn(BaseModel):
         if self.messages is not None:
             self.kind = "conversation"
         elif self.kind == "conversation":
-            raise ValueError("a conversation item needs 'messages'")
+            self.kind = "message"  # a single text is a message, whatever it was called
         return self
 
 
-class Person(BaseModel):
+class Person(Strict):
     """A reporter or victim: personal data, kept apart and redactable."""
 
-    model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
 
 
-class ReportIn(BaseModel):
+class ReportIn(Strict):
     """A report as submitted. `id` is the submitter's own id (idempotency key)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of("text", "messages", "items"))
     id: str | None = Field(default=None, max_length=200)
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     messages: list[Message] | None = Field(default=None, max_length=MAX_MESSAGES)
