@@ -84,3 +84,33 @@ def test_automaton_depth_constant_matches_the_model() -> None:
     nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32).astype(np.int64)
     rowbase = np.asarray(ident._rowbase, dtype=np.int64)
     assert _automaton_depth(nextmove, rowbase) <= AUTOMATON_DEPTH
+
+
+def test_run_counts_equal_per_character_counts() -> None:
+    """Script shares are counted over runs; the counts equal counting character by character."""
+    import re
+
+    from lurewatch.text.language import (
+        _NOT_LETTER_RUNS,
+        _SCRIPT_RUNS,
+        SCRIPT_LANGUAGES,
+        _count,
+    )
+
+    texts = [
+        *WRITTEN,
+        "招聘客服，月薪一万五，包吃包住 QQ: 12345",
+        "งานแอดมินที่กัมพูชา 35,000 บาท",
+        "カンボジアでコールセンター、日給3万円",
+        "캄보디아 고객센터 채용 telegram",
+        "ថ្ងៃនេះ darling ចង់ឆាត",
+        "ວຽກດີ ເງິນເດືອນສູງ",
+        "မင်္ဂလာပါ အလုပ်ရှိတယ်",
+        *_corpus_sample(step=200),
+    ]
+    not_letter = re.compile(r"[\W\d_]")
+    for text in texts:
+        sample = text[:2000]
+        assert _count(_NOT_LETTER_RUNS, sample) == len(not_letter.findall(sample))
+        for lang, rx in SCRIPT_LANGUAGES:
+            assert _count(_SCRIPT_RUNS[lang], sample) == len(rx.findall(sample)), lang

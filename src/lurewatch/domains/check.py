@@ -21,6 +21,7 @@ from lurewatch.domains.parse import ParsedDomain, parse
 from lurewatch.domains.store import current_version
 
 FLAG_THRESHOLD = 0.5
+CACHE_SIZE = 4096
 LIST_WEIGHT = 0.99
 _FAKE_ENDINGS = frozenset({"com-", "net-", "org-", "gov-"})
 """`binance.com-login.xyz`: the real site is `com-login.xyz`; only the first label is read."""
@@ -49,6 +50,11 @@ class DomainChecker:
         self.catalogue = catalogue or default_catalogue()
         self.matcher = LookalikeMatcher(self.catalogue)
         self.model = model
+        self.cached_check = lru_cache(maxsize=CACHE_SIZE)(self.check)
+        """`check` remembering its last `CACHE_SIZE` inputs: campaigns send one link to many
+        people, and screening asks for every link in every message. The answer depends only
+        on the input and this checker's lists, and is a frozen model (shared, do not mutate
+        its lists)."""
 
     def _official(self, p: ParsedDomain, hits: list[ListHit]) -> DomainAssessment | None:
         brand = self.catalogue.official_brand(p.host, p.label, p.suffix or "") if p.host else None
@@ -166,5 +172,5 @@ def default_checker() -> DomainChecker:
 
 
 def check_domain(url_or_domain: str) -> DomainAssessment:
-    """Assess a URL or domain with the default lists, catalogue and model."""
-    return default_checker().check(url_or_domain)
+    """Assess a URL or domain with the default lists, catalogue and model (cached per input)."""
+    return default_checker().cached_check(url_or_domain)

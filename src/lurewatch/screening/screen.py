@@ -7,6 +7,9 @@ Modules below this one know nothing of each other; this is where they meet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+
 from lurewatch.advice import advice_for
 from lurewatch.indicators import extract
 from lurewatch.model.artifacts import ArtifactError, shipped_model
@@ -43,6 +46,11 @@ JOB_AD_MODEL_LANGUAGES = ("zh",)
 model and the recruitment signal packs."""
 
 
+_advice = lru_cache(maxsize=1024)(advice_for)
+"""Advice depends on (category, language, region) only, and building it costs ~10 us of
+catalogue merging per text; the Advice is frozen and shared between verdicts."""
+
+
 def _theme(hit: SignalHit) -> str:
     parts = hit.id.split(".")
     return parts[1] if len(parts) > 2 else ""
@@ -57,8 +65,12 @@ def detect_kind(nt: NormalizedText, hits: list[SignalHit], channel: str | None) 
     return "message"
 
 
-def _model_for(kind: Kind, language: str) -> RiskModel | None:
+def _model_for(
+    kind: Kind, language: str, models: Mapping[str, RiskModel] | None = None
+) -> RiskModel | None:
     which = "job_ad" if kind == "job_ad" and language in JOB_AD_MODEL_LANGUAGES else "message"
+    if models is not None and which in models:
+        return models[which]
     try:
         return shipped_model(which)
     except ArtifactError:
@@ -109,13 +121,16 @@ def screen(
     sender_known: bool | None = None,
     channel: Channel | str | None = None,
     region: str | None = None,
+    models: Mapping[str, RiskModel] | None = None,
 ) -> Assessment:
     """Screen one text (a message or a job ad) and explain the verdict.
 
     `kind` is "message", "job_ad" or "auto"; `sender_known` says whether the sender is a saved
     contact; `channel` where the text came from; `region` the ISO country of the person (phone
-    parsing, hotlines). Raises `TypeError` for non-text and `TextTooLongError` (a ValueError)
-    above the size limit; everything else is an answer, never an exception.
+    parsing, hotlines); `models` replaces the shipped text models by kind ("message",
+    "job_ad"), so a model retrained on a split can be evaluated end to end. Raises
+    `TypeError` for non-text and `TextTooLongError` (a ValueError) above the size limit;
+    everything else is an answer, never an exception.
     """
     region = region.upper() if region else None
     nt = normalize(text)
@@ -142,7 +157,7 @@ def screen(
     all_hits = hits + extra_hits
     evidence = evidence_score(all_hits) if extra_hits else text_only
 
-    model = _model_for(resolved, language)
+    model = _model_for(resolved, language, models)
     model_raw = model_risk = scam_prob = None
     word_chars = sum(ch.isalnum() for ch in nt.text[: MODEL_MIN_WORD_CHARS * 4])
     if model is not None and word_chars >= MODEL_MIN_WORD_CHARS:
@@ -174,7 +189,7 @@ def screen(
         signals=_evidence(all_hits, {h.id for h in extra_hits}),
         indicators=indicators,
         links=links,
-        advice=advice_for(category, language, region),
+        advice=_advice(category, language, region),
         explanation=explanation,
         scores=Scores(
             model=None if model_risk is None else round(model_risk, 6),
