@@ -35,3 +35,8 @@ bench-extract: $(UV)
 
 bench-domains: sync
 	$(UV) run --frozen python bench/domains.py
+
+.PHONY: bench-screen
+bench: bench-screen
+bench-screen: sync
+	$(UV) run --frozen python bench/screen.py
