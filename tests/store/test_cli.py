@@ -63,3 +63,16 @@ def test_bad_role_and_missing_file(env_db: str) -> None:
     assert r.exit_code == 2
     r = runner.invoke(app, ["reports", "import", "/nonexistent.jsonl"])
     assert r.exit_code == 2
+
+
+def test_bundled_sample_links_operations(env_db: str) -> None:
+    r = runner.invoke(app, ["reports", "import", "sample", "--org", "demo"])
+    assert r.exit_code == 0 and "stored 12, duplicates 0, rejected 0" in r.stdout
+    r = runner.invoke(app, ["lookup", "+66 92 410 7781", "--org", "demo"])
+    found = json.loads(r.stdout)
+    assert found["report_count"] == 5 and found["first_seen"].startswith("2026-02-03T09:12:00+00")
+    assert sum(rep["urgent"] for rep in found["reports"]) == 4
+    r = runner.invoke(app, ["lookup", "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE", "--org", "demo"])
+    assert json.loads(r.stdout)["report_count"] == 4
+    # the family's own number given as personal data is not an indicator
+    assert runner.invoke(app, ["lookup", "+62 813 2255 9910", "--org", "demo"]).exit_code == 1

@@ -81,15 +81,24 @@ def keys_create(
         typer.echo(create_key(s, org, role, label))
 
 
+SAMPLE = Path(__file__).with_name("sample_reports.jsonl")
+"""Demo reports written for lurewatch (not from any corpus): several languages, a few
+operations sharing a recruiter phone, a Telegram handle, a USDT wallet and a fake exchange."""
+
+
 @reports_app.command("import")
 def reports_import(
-    file: Annotated[Path, typer.Argument(help="JSONL (.jsonl/.ndjson) or CSV file.")],
+    file: Annotated[
+        Path, typer.Argument(help="JSONL (.jsonl/.ndjson) or CSV file; 'sample' for the demo set.")
+    ],
     org: Annotated[str, typer.Option(help="Organisation that owns the reports.")] = "local",
 ) -> None:
     """Import reports; print how many were stored, skipped as duplicates, and rejected."""
     from lurewatch.store.bulk import ingest_stream
     from lurewatch.store.keys import get_or_create_org
 
+    if str(file) == "sample":
+        file = SAMPLE
     if not file.is_file():
         typer.echo(f"error: no such file: {file}", err=True)
         raise typer.Exit(2)

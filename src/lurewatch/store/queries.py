@@ -9,7 +9,7 @@ read is audited. Urgent reports sort first in every list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, or_, select
@@ -29,6 +29,13 @@ from lurewatch.store.schema import (
 MAX_PAGE = 200
 LOOKUP_REPORTS = 100
 """A lookup lists at most this many reports (newest first); counts cover all of them."""
+
+
+def iso(dt: datetime | None) -> str | None:
+    """ISO 8601 in UTC: SQLite hands back naive datetimes for what was stored as UTC."""
+    if dt is None:
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).isoformat()
 
 
 def visible(viewer: Viewer) -> ColumnElement[bool]:
@@ -51,7 +58,7 @@ def report_dict(session: Session, viewer: Viewer, report: Report) -> dict[str, A
         "reporter_type": report.reporter_type,
         "country": report.country,
         "language": report.language,
-        "received_at": report.received_at.isoformat(),
+        "received_at": iso(report.received_at),
         "shared": report.shared,
         "urgent": report.urgent,
         "urgency": report.urgency,
@@ -64,7 +71,7 @@ def report_dict(session: Session, viewer: Viewer, report: Report) -> dict[str, A
         out["versions"].append(
             {
                 "version": v.version,
-                "created_at": v.created_at.isoformat(),
+                "created_at": iso(v.created_at),
                 "note": v.note,
                 "attachments_text": v.attachments_text,
                 "items": [_item_dict(it) for it in v.items],
@@ -212,11 +219,11 @@ def lookup(session: Session, viewer: Viewer, type_: str, value: str) -> dict[str
         "type": type_,
         "normalized": key,
         "report_count": stats[0],
-        "first_seen": stats[1].isoformat() if stats[1] else None,
-        "last_seen": stats[2].isoformat() if stats[2] else None,
+        "first_seen": iso(stats[1]),
+        "last_seen": iso(stats[2]),
         "countries": sorted(c for c in countries if c),
         "reports": [
-            {"uid": r.uid, "received_at": r.received_at.isoformat(), "urgent": r.urgent}
+            {"uid": r.uid, "received_at": iso(r.received_at), "urgent": r.urgent}
             for r in report_rows
         ],
         "operations": {
