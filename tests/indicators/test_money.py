@@ -99,3 +99,18 @@ def test_any_mix_of_digits_and_markers_never_raises(pieces: list[str], region: s
     text = "".join(pieces)
     for ind in extract(text, types=["money"], region=region):
         assert text[ind.start : ind.end] == ind.value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ប្រាក់ខែ 1000$ ទាក់ទង", [("1000$", "1000 USD")]),
+        ("lương 1500$ mỗi tháng", [("1500$", "1500 USD")]),
+        ("800$/tháng", [("800$", "800 USD")]),
+        ("ເງິນເດືອນ 1,200 $ ຕໍ່ເດືອນ", [("1,200 $", "1200 USD")]),
+        ("lương 800-1500$", [("800", "800 USD"), ("1500$", "1500 USD")]),
+        ("US$500 or 500$", [("US$500", "500 USD"), ("500$", "500 USD")]),
+    ],
+)
+def test_trailing_dollar_sign_is_usd(text: str, expected: list[tuple[str, str]]) -> None:
+    assert money(text) == expected

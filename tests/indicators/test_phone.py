@@ -99,3 +99,26 @@ def test_any_mix_of_digits_and_markers_never_raises(pieces: list[str], region: s
     text = "".join(pieces)
     for ind in extract(text, types=["phone"], region=region):
         assert text[ind.start : ind.end] == ind.value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系飞机 @jp_kefu_88 或 QQ: 2847561930",
+        "加QQ号：1398765432 领取任务",
+        "扣扣 2847561930 私聊",
+        "qq号码 1508642317",
+        "LINE ID: 0891234567 ทักมาเลย",
+        "微信号：13912345678",
+    ],
+)
+def test_number_after_a_qq_or_account_id_label_is_not_a_phone(text: str) -> None:
+    assert phones(text, region="CN") == []
+
+
+def test_phone_words_for_chat_apps_still_announce_phones() -> None:
+    assert phones("微信13812345678 QQ 2847561930") == [("13812345678", "+8613812345678", True)]
+    assert phones("โทร 089-123-4567 หรือ LINE 0891234567", region="TH") == [
+        ("089-123-4567", "+66891234567", True),
+        ("0891234567", "+66891234567", True),
+    ]

@@ -54,6 +54,9 @@ PREFIX: dict[str, str] = {
     "美金": "USD",
 }
 SUFFIX: dict[str, str] = {
+    # A trailing dollar sign is how Khmer, Vietnamese and Lao ads price in US dollars
+    # ("ប្រាក់ខែ 1000$", "lương 1500$", "800$/tháng").
+    "$": "USD",
     "baht": "THB",
     "บาท": "THB",
     "฿": "THB",

@@ -14,6 +14,8 @@ When a number is reported
 * national format, invalid or unresolved: only when a phone word ("call", "WhatsApp", "โทร",
   "电话" ...) precedes it, with `valid: false`. An unresolved number (no region, or several
   regions accept it) keeps its digits as written in `normalized` and has no `region`;
+* national format right after a QQ label or a WeChat/LINE *ID* label ("QQ: 2847561930",
+  "扣扣 ...", "LINE ID: ...": the handle family reports it with its platform): never;
 * national format after an "order / tracking / OTP / ID card" word, shaped like a date,
   a year range or an IP address, or a round number ending in five zeros: never;
 * national format with no region hint at all is never guessed (trying the region's 14
@@ -241,6 +243,8 @@ def _read(
     if pc.NOT_A_NUMBER_SHAPE.match(raw) or digits.endswith("00000"):
         return None
     window = pc.before(ctx.text, s)
+    if pc.ACCOUNT_ID_LABEL.search(window):
+        return None  # "QQ: 2847561930" is a QQ number (a handle), not a phone
     veto_in = pc.veto_window(window)
     veto = pc.NOT_PHONE_WORD_AT.first(veto_in)
     cue = pc.PHONE_WORD_AT.first(window)

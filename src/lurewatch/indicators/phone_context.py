@@ -79,6 +79,18 @@ NOT_PHONE_WORDS: Any = re2.compile(
 )
 """Words that say "this digit run is an identifier of something else"."""
 
+ACCOUNT_ID_LABEL = re.compile(
+    r"(?i)(?:\bqq|扣扣|企鹅号|企鵝號|\b(?:line|wechat|we chat|weixin|kakao(?:talk)?)[ \t]?id"
+    r"|\bid[ \t]?line|微信号|微信號|ไอดีไลน์|ไลน์ไอดี)"
+    r"[ \t]?(?:号码|號碼|号|號|id|no\.?|number)?[ \t]?[:：=＝]?[ \t]?$"
+)
+"""A label for an account number that is not a phone number, right before the number: a QQ
+number ("QQ: 2847561930", "QQ号 ...", "扣扣 ...") or an id given as a WeChat/LINE/KakaoTalk ID.
+The handle family reports that number with its platform; read as a phone it would be a
+made-up Chinese landline. Bare "微信"/"LINE"/"WhatsApp" stay phone words: the number after
+them usually is a phone. Each optional piece is one character class or literal, once: no
+nested quantifier, and it runs on a 24-character window only."""
+
 PHONE_WORD_AT = Finder(PHONE_WORDS.pattern)
 NOT_PHONE_WORD_AT = Finder(NOT_PHONE_WORDS.pattern)
 """The same word lists for the per-number windows, where only the first match's offset counts."""
