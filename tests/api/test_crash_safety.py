@@ -102,6 +102,7 @@ def _send(port: int, key: str, start: int, acked: list[int], stop: threading.Eve
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_sigkill_mid_bulk_ingest(server_db: tuple[str, str], engine: Engine) -> None:
     url, key = server_db
     port = _free_port()

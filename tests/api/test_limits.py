@@ -56,8 +56,10 @@ def test_validation_errors_are_problems(app_client: TestClient, keys: dict[str, 
     assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM)
     body = r.json()
     assert body["status"] == 422 and body["title"] and body["errors"]
-    r = app_client.get("/api/v1/reports/nope", headers=auth(keys["admin"]))
+    r = app_client.get("/api/v1/reports/deadbeef", headers=auth(keys["admin"]))
     assert r.status_code == 404 and r.json()["type"] == "about:blank"
+    r = app_client.get("/api/v1/reports/n%20pe", headers=auth(keys["admin"]))
+    assert r.status_code == 422
     r = app_client.get("/api/v1/indicators/shoe/123", headers=auth(keys["admin"]))
     assert r.status_code == 422
 

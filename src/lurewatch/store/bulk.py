@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from lurewatch.io.batch import BadRecord, Format, read_records
 from lurewatch.store.access import Viewer
 from lurewatch.store.intake import ReportIn
-from lurewatch.store.repository import IngestResult, ingest, stage
+from lurewatch.store.repository import IngestResult, ingest, stage_many
 from lurewatch.text import TextTooLongError
 
 MAX_REJECTIONS_LISTED = 1000
@@ -84,7 +84,7 @@ def _commit_chunk(
 ) -> None:
     results: list[IngestResult] = []
     try:
-        results = [stage(session, viewer, rin) for rin in chunk]
+        results = stage_many(session, viewer, chunk)
         session.commit()
     except (IntegrityError, OperationalError):
         # a concurrent writer got there first, or (PostgreSQL) a deadlock between two chunks
