@@ -40,6 +40,8 @@ def _head_meta(head: NgramLogit) -> dict[str, Any]:
         "min_df": head.min_df,
         "C": head.C,
         "max_features": head.max_features,
+        "learners": list(head.learners),
+        "svm_C": head.svm_C,
         "intercept": head.intercept_,
         "extra_names": head.extra_names_,
         "extra_weights": head.extra_weights_,
@@ -78,6 +80,8 @@ def _load_head(prefix: str, arrays: Any, meta: dict[str, Any]) -> NgramLogit:
         min_df=int(meta["min_df"]),
         C=float(meta["C"]),
         max_features=int(meta["max_features"]),
+        learners=tuple(str(v) for v in meta.get("learners", ["lr"])),
+        svm_C=float(meta.get("svm_C", 1.0)),
     )
     buckets = arrays[f"{prefix}_buckets"].astype(np.int64)
     weights = arrays[f"{prefix}_weights"].astype(np.float32)

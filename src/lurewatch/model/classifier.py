@@ -24,10 +24,14 @@ from lurewatch.model.features import (
     ngram_buckets,
     ngram_matrix,
 )
+from lurewatch.model.learners import fit_merged
 
 
 class NgramLogit:
-    """Logistic regression on binary, L2-normalised character n-grams (+ optional extras).
+    """Linear model on binary, L2-normalised character n-grams (+ optional extras).
+
+    `learners` picks what fits the weights (`learners.LEARNERS`; several are merged into one
+    weight vector, see `learners.fit_merged`); the default is plain logistic regression.
 
     Configuration in `__init__`; `fit` returns self; learned attributes end in `_`.
     """
@@ -42,6 +46,8 @@ class NgramLogit:
         max_features: int = 150_000,
         extra: ExtraFeatures | None = None,
         random_state: int = 0,
+        learners: tuple[str, ...] = ("lr",),
+        svm_C: float = 1.0,
     ) -> None:
         self.ngram_range = ngram_range
         self.max_chars = max_chars
@@ -50,6 +56,8 @@ class NgramLogit:
         self.max_features = max_features
         self.extra = extra
         self.random_state = random_state
+        self.learners = learners
+        self.svm_C = svm_C
 
     def fit(
         self,
@@ -64,18 +72,24 @@ class NgramLogit:
         ex, names = extra_matrix(texts, self.extra)
         if ex is not None:
             x = sp.hstack([x, ex], format="csr")
-        lr = LogisticRegression(
-            C=self.C, solver="liblinear", max_iter=1000, random_state=self.random_state
+        fit = fit_merged(
+            self.learners,
+            x,
+            np.asarray(y),
+            sample_weight,
+            C=self.C,
+            svm_C=self.svm_C,
+            random_state=self.random_state,
+            n_scaled=n_buckets,
         )
-        lr.fit(x, np.asarray(y), sample_weight=sample_weight)
-        coef = np.asarray(lr.coef_[0], dtype=np.float64)
+        coef = fit.coef
         w = coef[:n_buckets]
         order = np.argsort(-np.abs(w), kind="stable")[: self.max_features]
         order = np.sort(order[w[order] != 0])
         self.set_weights(order, w[order].astype(np.float32))
         self.extra_names_: list[str] = names
         self.extra_weights_: list[float] = [float(v) for v in coef[n_buckets:]]
-        self.intercept_: float = float(lr.intercept_[0])
+        self.intercept_: float = fit.intercept
         return self
 
     def set_weights(self, buckets: np.ndarray, weights: np.ndarray) -> None:
