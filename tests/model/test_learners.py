@@ -33,6 +33,11 @@ def _data() -> tuple[list[str], np.ndarray]:
     return texts, y
 
 
+def _compact(x: sp.csr_matrix) -> sp.csr_matrix:
+    """Only the columns in use: the learners do not care, and 2**20 columns slow the tests."""
+    return x[:, np.unique(x.indices)]
+
+
 def test_nb_ratio_is_positive_for_risky_only_columns() -> None:
     x = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1]], dtype=np.float32))
     r = nb_ratio(x, np.array([1, 1, 0, 0]), np.ones(4))
@@ -44,7 +49,7 @@ def test_nb_ratio_is_positive_for_risky_only_columns() -> None:
 
 def test_nblr_weights_score_the_unscaled_matrix_like_sklearn_on_the_scaled_one() -> None:
     texts, y = _data()
-    x = ngram_matrix(texts, 1, 3, 1000, 1)
+    x = _compact(ngram_matrix(texts, 1, 3, 1000, 1))
     w = np.ones(len(y))
     fit = fit_one("nblr", x, y, w, C=5.0, svm_C=1.0, random_state=0)
     r = nb_ratio(x, y, w)
@@ -57,7 +62,7 @@ def test_nblr_weights_score_the_unscaled_matrix_like_sklearn_on_the_scaled_one()
 
 def test_merge_is_the_sum_of_std_scaled_parts() -> None:
     texts, y = _data()
-    x = ngram_matrix(texts, 1, 3, 1000, 1)
+    x = _compact(ngram_matrix(texts, 1, 3, 1000, 1))
     w = np.ones(len(y))
     parts = [fit_one(n, x, y, w, C=5.0, svm_C=0.5, random_state=0) for n in ("nblr", "svm")]
     merged = fit_merged(("nblr", "svm"), x, y, C=5.0, svm_C=0.5)
@@ -82,3 +87,17 @@ def test_merged_head_separates_and_scores_through_the_fast_path() -> None:
     x = ngram_matrix(texts, 1, 3, 1000, 1)
     table_scores = np.asarray(x @ head.table_.astype(np.float64)).ravel() + head.intercept_
     np.testing.assert_allclose(scores, table_scores, rtol=1e-4, atol=1e-4)
+
+
+def test_merged_training_is_deterministic_and_keeps_extra_features_unscaled() -> None:
+    texts, y = _data()
+
+    def has_digits(nt: object) -> dict[str, float]:
+        return {"digits": float(any(c.isdigit() for c in getattr(nt, "text", "")[:-3]))}
+
+    a = NgramLogit(min_df=1, learners=("nbsvm", "svm"), extra=has_digits).fit(texts, y)
+    b = NgramLogit(min_df=1, learners=("nbsvm", "svm"), extra=has_digits).fit(texts, y)
+    assert a.bucket_weights_.tobytes() == b.bucket_weights_.tobytes()
+    assert a.intercept_ == b.intercept_ and a.extra_weights_ == b.extra_weights_
+    # the extra column is not NB-scaled (its weight is the SVMs' own, finite and non-zero)
+    assert a.extra_names_ == ["digits"] and a.extra_weights_[0] != 0.0
