@@ -38,5 +38,5 @@ bench-domains: sync
 
 .PHONY: bench-screen
 bench: bench-screen
-bench-screen: sync
+bench-screen: $(UV)
 	$(UV) run --frozen python bench/screen.py
