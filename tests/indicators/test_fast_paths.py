@@ -167,7 +167,20 @@ def test_normalization_gates(texts: list[str]) -> None:
         assert [(s, e) for s, e, _ in deobfuscate.refang(text)] == full, text
         words = [w for w in split.split(text.lower()) if w in deobfuscate._NUMBER_WORDS]
         assert deobfuscate._has_number_words(text) == (len(words) >= 2), text
+        if len(words) >= 2:
+            assert deobfuscate._TWO_NUMBER_WORDS.search(text.encode()) is not None, text
         # A run is only edited with six digits and a letter in it: seven run characters.
         assert deobfuscate.letters_in_numbers(text) == _reference_letters_in_numbers(text), text
         long_runs = [m.span() for m in old_run.finditer(text) if len(_ITEMS.findall(m[0])) >= 7]
         assert [m.span() for m in deobfuscate._DIGIT_RUN.finditer(text)] == long_runs, text
+
+
+def test_number_word_separator_class_is_what_str_split_splits_on() -> None:
+    import re2  # type: ignore[import-untyped]
+
+    sep = re2.compile(deobfuscate._SEP)
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        assert (sep.fullmatch(ch) is not None) == (ch.isspace() or ch in ",-"), hex(cp)

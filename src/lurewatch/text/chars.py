@@ -45,7 +45,7 @@ _WORD = re.compile(r"\w+")
 _LATIN = re.compile(r"[A-Za-z]")
 _HOMOGLYPH_GATE = re.compile("[" + "".join(sorted(HOMOGLYPHS)) + "]")
 # Invisibles and non-ASCII decimal digits: what an NFKC-stable text may still need folded.
-_SUSPECT = re.compile("[" + "".join(sorted(INVISIBLE)) + "]|(?![0-9])\\d")
+_SUSPECT = re.compile("[" + "".join(sorted(INVISIBLE)) + "]|[^\\D0-9]")
 
 
 def _fold_char(ch: str) -> str:
