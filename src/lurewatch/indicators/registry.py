@@ -130,19 +130,25 @@ def extract(
     again (the screening path normalizes once for every detector).
     """
     nt = text if isinstance(text, NormalizedText) else normalize(text)
-    wanted = INDICATOR_TYPES if types is None else tuple(types)
+    ctx = Context(nt=nt, region=region.upper() if region else None)
+    reg = registry()
+    skip = _skipped(nt.text)
+    found: list[Indicator] = []
+    if types is None:
+        # The common call, without the per-call set algebra below (a few µs per message).
+        for t in INDICATOR_TYPES:
+            if t not in skip:
+                found.extend(reg[t](ctx))
+        return found if len(found) < 2 else resolve_overlaps(found)
+    wanted = tuple(types)
     unknown = [t for t in wanted if t not in INDICATOR_TYPES]
     if unknown:
         raise ValueError(f"unknown indicator type(s): {', '.join(unknown)}")
-    ctx = Context(nt=nt, region=region.upper() if region else None)
-    reg = registry()
     # Numeric families are always resolved against each other, so that asking only for
     # phones does not return the digits of an IBAN or of a money amount as a phone.
     run = set(wanted)
     if run & _NUMERIC_RANK.keys():
         run |= set(_NUMERIC_RANK)  # type: ignore[arg-type]
-    found: list[Indicator] = []
-    skip = _skipped(nt.text)
     for t in INDICATOR_TYPES:
         if t in run and t not in skip:
             found.extend(reg[t](ctx))
