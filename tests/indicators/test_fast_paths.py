@@ -213,3 +213,11 @@ def test_default_extract_is_the_general_path(texts: list[str]) -> None:
 
     for text in texts:
         assert registry.extract(text) == registry.extract(text, types=INDICATOR_TYPES), text
+
+
+def test_phone_candidates_are_the_long_maximal_runs(texts: list[str]) -> None:
+    old = re.compile(r"\d(?:[\d().\-]| (?=[\d(]))*")
+    for text in texts:
+        t = normalize(text).text
+        want = [m.span() for m in old.finditer(t) if m.end() - m.start() >= phone.MIN_DIGITS]
+        assert [m.span() for m in phone._CANDIDATE.finditer(t)] == want, t

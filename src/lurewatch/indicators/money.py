@@ -84,7 +84,7 @@ _IMPLIED_GATE = Gate(_IMPLIED)
 _PAY_ANYWHERE = Gate(mu.PAY_WORDS.pattern.replace(r"\b", ""))
 """`PAY_WORDS` without word boundaries: it is searched in windows, and a window that starts
 inside a word has a boundary the whole text lacks."""
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a non-ASCII decimal digit; one class, no look-ahead
 
 
 def _may_hold_money(text: str) -> bool:

@@ -39,8 +39,11 @@ from lurewatch.models import Indicator
 
 # One character per step and a space only when a digit or bracket follows: no two ways to match
 # the same text, so the scan is linear. Starting on a digit lets `re` skip ahead fast; a leading
-# "+", "(" or "(+" is picked up by looking back (see `_lead`).
-_CANDIDATE = re.compile(r"\d(?:[\d().\-]| (?=[\d(]))*")
+# "+", "(" or "(+" is picked up by looking back (see `_lead`). At least MIN_DIGITS characters:
+# shorter runs ("2-3", "5000", most numbers) can hold no phone number and are now passed over
+# inside `re` instead of one Python loop turn each; a retry inside a short run is shorter still,
+# so it finds nothing either, and each retry reads at most MIN_DIGITS characters: still linear.
+_CANDIDATE = re.compile(r"\d(?:[\d().\-]| (?=[\d(])){6,}")
 _LEAD = re.compile(r"(?:\(?\+ ?|\()$")
 _BAD_BEFORE = re.compile(r"[0-9A-Za-z_/=@#$*]")  # "*" opens USSD codes: *900*3704#
 _TRAILING = re.compile(r"[^\d]+$")
@@ -269,8 +272,6 @@ def extract_phones(ctx: Context) -> Iterator[Indicator]:
     regions = _Regions(ctx)
     for m in _CANDIDATE.finditer(text):
         s, e = m.start(), m.end()
-        if e - s < MIN_DIGITS:
-            continue  # fewer characters than a number needs digits: most runs ("2-3", "5000")
         lead = _LEAD.search(text, max(0, s - 3), s)
         if lead:
             s = lead.start()
