@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from lurewatch.store.db import make_engine, session_factory
 from lurewatch.store.keys import create_key, get_or_create_org
@@ -119,51 +119,89 @@ async def _load(
     return len(latencies), latencies, errors
 
 
-def _fill(url: str, n: int, batch: int = 50_000) -> list[str]:
-    """n phone indicators with one occurrence each (one report/item holds them all)."""
+def _fill(url: str, n: int, per_report: int = 10, batch: int = 20_000) -> list[str]:
+    """n phone indicators with one occurrence each, `per_report` per report (a report names a
+    handful of identifiers), written with Core bulk INSERTs."""
     engine = make_engine(url)
+    values = [f"+6681{i:07d}" for i in range(n)]
+    now = datetime.now(UTC)
     with session_factory(engine)() as s:
         org = get_or_create_org(s, "bench").id
-        now = datetime.now(UTC)
-        rep = Report(uid="bench-report", org_id=org, received_at=now, country="TH")
-        s.add(rep)
-        ver = ReportVersion(org_id=org, version=1, content_hash="bench", text="bench")
-        rep.versions.append(ver)
-        item = Item(position=0, kind="message", text="bench")
-        ver.items.append(item)
         s.commit()
-        values = [f"+6681{i:07d}" for i in range(n)]
         for lo in range(0, n, batch):
             chunk = values[lo : lo + batch]
+            first = lo // per_report
+            reports = range(first, first + (len(chunk) + per_report - 1) // per_report)
+            s.execute(
+                insert(Report),
+                [
+                    {
+                        "id": r + 1,
+                        "uid": f"bench-{r}",
+                        "org_id": org,
+                        "received_at": now,
+                        "created_at": now,
+                        "country": "TH",
+                        "urgency": [],
+                        "consent_store": True,
+                        "consent_contact": False,
+                        "shared": False,
+                        "urgent": False,
+                        "possible_victim": False,
+                        "current_version": 1,
+                    }
+                    for r in reports
+                ],
+            )
+            s.execute(
+                insert(ReportVersion),
+                [
+                    {
+                        "id": r + 1,
+                        "report_id": r + 1,
+                        "org_id": org,
+                        "version": 1,
+                        "content_hash": f"bench-{r}",
+                        "text": "bench",
+                        "created_at": now,
+                    }
+                    for r in reports
+                ],
+            )
+            s.execute(
+                insert(Item),
+                [
+                    {
+                        "id": r + 1,
+                        "version_id": r + 1,
+                        "position": 0,
+                        "kind": "message",
+                        "text": "bench",
+                    }
+                    for r in reports
+                ],
+            )
             s.execute(
                 insert(Indicator),
-                [{"type": "phone", "normalized": v, "created_at": now} for v in chunk],
-            )
-            ids = (
-                s.execute(
-                    text(
-                        "SELECT id FROM indicators WHERE type='phone' AND "
-                        "normalized >= :a AND normalized <= :b ORDER BY normalized"
-                    ),
-                    {"a": chunk[0], "b": chunk[-1]},
-                )
-                .scalars()
-                .all()
+                [
+                    {"id": lo + j + 1, "type": "phone", "normalized": v, "created_at": now}
+                    for j, v in enumerate(chunk)
+                ],
             )
             s.execute(
                 insert(Occurrence),
                 [
                     {
-                        "indicator_id": i,
-                        "report_id": rep.id,
-                        "item_id": item.id,
+                        "indicator_id": lo + j + 1,
+                        "report_id": (lo + j) // per_report + 1,
+                        "item_id": (lo + j) // per_report + 1,
                         "org_id": org,
                         "value": v,
                         "valid": True,
                         "seen_at": now,
                         "country": "TH",
                     }
-                    for i, v in zip(ids, chunk, strict=True)
+                    for j, v in enumerate(chunk)
                 ],
             )
             s.commit()
@@ -195,7 +233,7 @@ def main() -> None:
             def screen_req(i: int) -> tuple[str, str, dict[str, str]]:
                 return "POST", "/api/v1/screen", {"text": f"{TEXTS[i % len(TEXTS)]} #{i}"}
 
-            asyncio.run(_load(base, key, 2.0, args.concurrency, screen_req))  # warm up
+            asyncio.run(_load(base, key, 3.0, 2, screen_req))  # warm up
             n, lat, errors = asyncio.run(
                 _load(base, key, args.duration, args.concurrency, screen_req)
             )

@@ -33,6 +33,9 @@ class Settings:
         default_factory=lambda: int(os.environ.get("LUREWATCH_RATE_BURST", "200"))
     )
     migrate: bool = True
+    warm_up: bool = True
+    """Load the signal packs and models before serving, so the first requests are not slow
+    (and concurrent first requests do not each load them)."""
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -41,6 +44,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine or make_engine(settings.database_url)
     if settings.migrate:
         upgrade(engine)
+    if settings.warm_up:
+        import lurewatch
+
+        lurewatch.screen("warm up: Telegram @example +66 81 234 5678 bit.ly/x")
     app = FastAPI(
         title="lurewatch",
         version="1",
