@@ -163,10 +163,10 @@ def test_hostile_arguments_stay_linear() -> None:
     """Huge arguments are cut before any work; time barely grows from 20k to 200k chars."""
 
     def run(n: int) -> float:
-        t = time.perf_counter()
+        t = time.process_time()
         for _ in range(20):
             advice_for("a-" * n, "zh-" * n, "T" * n)
-        return time.perf_counter() - t
+        return time.process_time() - t
 
     run(10)
     small, big = run(10_000), run(100_000)

@@ -89,10 +89,10 @@ _MAKERS = {
 def _elapsed(text: str, checker: DomainChecker) -> float:
     best = float("inf")
     for _ in range(3):  # best of three: the machine is shared
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(10):
             checker.check(text)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
