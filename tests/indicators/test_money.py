@@ -110,6 +110,8 @@ def test_any_mix_of_digits_and_markers_never_raises(pieces: list[str], region: s
         ("ເງິນເດືອນ 1,200 $ ຕໍ່ເດືອນ", [("1,200 $", "1200 USD")]),
         ("lương 800-1500$", [("800", "800 USD"), ("1500$", "1500 USD")]),
         ("US$500 or 500$", [("US$500", "500 USD"), ("500$", "500 USD")]),
+        ("bets 1711 $3 Big $2 Small", [("$3", "3 USD"), ("$2", "2 USD")]),
+        ("won 7-4 $23-12 today", [("$23", "23 USD"), ("12", "12 USD")]),
     ],
 )
 def test_trailing_dollar_sign_is_usd(text: str, expected: list[tuple[str, str]]) -> None:

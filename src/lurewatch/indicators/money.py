@@ -37,7 +37,9 @@ MAX_DIGITS = 18
 
 _CODE_WORDS = [c for c in mu.CODES] + [c.lower() for c in mu.CODES if c != "PHP"]
 _PRE = mu.alternation([*mu.PREFIX, *_CODE_WORDS])
-_SUF = mu.alternation([*mu.SUFFIX, *_CODE_WORDS])
+# A trailing "$" ("1000$") is a suffix only when no digit follows it: in "1711 $3" it is the
+# prefix of the next amount.
+_SUF = mu.alternation([w for w in [*mu.SUFFIX, *_CODE_WORDS] if w != "$"]) + r"|\$(?![0-9])"
 _MULT = mu.alternation(list(mu.MULTIPLIERS))
 # Digits, then groups each opened by one separator: one way to match, so linear.
 _NUM = r"\d+(?:[,.']\d+| \d{3}(?!\d))*"
