@@ -134,3 +134,19 @@ def test_partner_sees_only_shared(app_client: TestClient, keys: dict[str, str], 
         headers=auth(keys["other_partner"]),
     )
     assert lk.status_code == 404
+
+
+def test_screen_route_scores_a_conversation_with_the_tracker(
+    app_client: TestClient, keys: dict[str, str]
+) -> None:
+    body = {
+        "messages": [
+            {"sender": "them", "text": "Hi, is this Anna? Sorry, wrong number"},
+            {"sender": "me", "text": "Yes it's wrong"},
+            {"sender": "them", "text": "Maybe it's fate, can we be friends?"},
+        ]
+    }
+    r = app_client.post("/api/v1/screen", json=body, headers=auth(keys["admin"]))
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert len(out["turns"]) == 3 and "alert_turn" in out

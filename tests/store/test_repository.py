@@ -124,6 +124,8 @@ def test_conversation_item_stored_and_indexed(
         item = rep.versions[0].items[0]
         assert item.kind == "conversation" and item.messages and len(item.messages) == 2
         assert lookup(s, analyst, "phone", "+60123456789") is not None
+        assert item.assessment is not None  # scored by the conversation tracker
+        assert len(item.assessment.detail["turns"]) == 2
 
 
 def test_audit_events_written(sessions: sessionmaker[Session], analyst: Viewer) -> None:

@@ -49,21 +49,13 @@ def _screen_text(body: ScreenIn, text: str) -> dict[str, Any]:
 def screen_route(
     body: ScreenIn, viewer: Annotated[Viewer, Depends(require("screen"))]
 ) -> dict[str, Any]:
-    """A text gets one assessment. A conversation goes to the conversation screener when one is
-    wired (`store.repository.conversation_screener`); until then each turn is screened alone and
-    the highest risk is reported."""
+    """A text gets one assessment; a conversation is scored turn by turn by the conversation
+    tracker (stage arc, alert turn), the same as conversations stored in reports."""
     if body.text is not None:
         return _screen_text(body, body.text)
     assert body.messages is not None
     turns = [m.model_dump(mode="json", exclude_none=True) for m in body.messages]
-    if repository.conversation_screener is not None:
-        return repository.conversation_screener(turns)
-    per_turn = [_screen_text(body, m.text) for m in body.messages]
-    return {
-        "risk": max((t["risk"] for t in per_turn), default=0.0),
-        "flagged": any(t["flagged"] for t in per_turn),
-        "messages": per_turn,
-    }
+    return repository.screen_conversation(turns, body.region)
 
 
 class DomainIn(Strict):

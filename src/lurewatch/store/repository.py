@@ -8,7 +8,6 @@ by unique constraints; a lost race surfaces as an IntegrityError and is answered
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -37,11 +36,25 @@ from lurewatch.store.triage import triage
 UNINDEXED_TYPES = frozenset({"money"})
 """Amounts are evidence in a report but not identifiers of an operation."""
 
-ConversationScreener = Callable[[list[dict[str, Any]]], dict[str, Any]]
-conversation_screener: ConversationScreener | None = None
-"""Hook for issue 4: set to a function taking a conversation's turns ([{"text", "sender"?,
-"sent_at"?}]) and returning {"risk", "flagged", "category", "language"?, ...}. While unset,
-conversation items are stored, triaged and indexed but get no assessment."""
+_ME = frozenset({"me", "user", "victim", "reporter", "self"})
+"""Senders read as the person who reported the chat; every other sender is the other party."""
+
+
+def screen_conversation(turns: list[dict[str, Any]], region: str | None) -> dict[str, Any]:
+    """Assess a stored conversation with the conversation tracker (issue 4).
+
+    Stored turns name their sender freely; the tracker needs "me" or "them".
+    """
+    from lurewatch.conversation import track
+
+    messages = [
+        {
+            "from": "me" if str(t.get("sender") or "").strip().lower() in _ME else "them",
+            "text": t.get("text", ""),
+        }
+        for t in turns
+    ]
+    return track(messages, region=region).to_record()
 
 
 @dataclass(frozen=True)
@@ -200,7 +213,7 @@ def _screen_item(it: ItemIn, region: str | None) -> tuple[dict[str, Any] | None,
         for m in it.messages:
             found += lurewatch.extract(m.text, region=region)
         turns = [m.model_dump(mode="json", exclude_none=True) for m in it.messages]
-        verdict = conversation_screener(turns) if conversation_screener else None
+        verdict = screen_conversation(turns, region) if turns else None
         return verdict, found
     assert it.text is not None
     kind = it.kind if it.kind in ("job_ad", "message") else "auto"
