@@ -31,5 +31,7 @@ def checker(small_index: KnownBadIndex) -> DomainChecker:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private data dir and SQLite store, so list imports never touch the user's own."""
     monkeypatch.setenv("LUREWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LUREWATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'store.db'}")
     return tmp_path / "data"

@@ -10,7 +10,10 @@ model's probability is calibrated so that its operating point is 0.5, the single
 from __future__ import annotations
 
 import gc
+import logging
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 from lurewatch.domains.catalogue import Catalogue, default_catalogue
 from lurewatch.domains.lists import KnownBadIndex, load_index
@@ -18,7 +21,9 @@ from lurewatch.domains.lookalike import LookalikeMatcher
 from lurewatch.domains.model import DomainModel, default_model
 from lurewatch.domains.models import DomainAssessment, DomainReason, ListHit
 from lurewatch.domains.parse import ParsedDomain, parse
-from lurewatch.domains.store import current_version
+from lurewatch.domains.store import latest_entries
+
+logger = logging.getLogger(__name__)
 
 FLAG_THRESHOLD = 0.5
 CACHE_SIZE = 4096
@@ -50,6 +55,10 @@ class DomainChecker:
         self.catalogue = catalogue or default_catalogue()
         self.matcher = LookalikeMatcher(self.catalogue)
         self.model = model
+        self.list_version: int | None = None
+        """The store's list version loaded into `index` (None: shared lists only)."""
+        self.notes: list[str] = []
+        """What went wrong while loading lists (shown by callers; never raised)."""
         self.cached_check = lru_cache(maxsize=CACHE_SIZE)(self.check)
         """`check` remembering its last `CACHE_SIZE` inputs: campaigns send one link to many
         people, and screening asks for every link in every message. The answer depends only
@@ -159,16 +168,67 @@ class DomainChecker:
         return self._assessment(p, 1.0 - keep, reasons, imitates, hits)
 
 
-@lru_cache(maxsize=1)
-def default_checker() -> DomainChecker:
-    """Checker over the shared lists, the user's imported lists and the shipped model."""
-    version = current_version()
-    index = load_index(extra=version.files() if version else ())
-    checker = DomainChecker(index=index, model=default_model())
-    # The index is ~400k long-lived objects: without this, every garbage-collection pass
-    # re-scans them and checks run 2-3x slower.
-    gc.freeze()
-    return checker
+def _add_store_lists(index: KnownBadIndex, notes: list[str]) -> int | None:
+    """Add the store's latest list version to `index`; its number, or None.
+
+    The store is optional for checking: a SQLite file that does not exist yet is not created
+    here (nothing was imported), and an unreachable or unmigrated database leaves the shared
+    lists alone in force, with a note instead of an exception.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lurewatch.store.db import default_url, make_engine, session_factory
+
+    try:
+        url = make_url(default_url())
+        db_file = url.database if url.get_backend_name() == "sqlite" else None
+        if db_file and db_file != ":memory:" and not Path(db_file).exists():
+            return None
+        engine = make_engine(url.render_as_string(hide_password=False))
+    except (SQLAlchemyError, ImportError, OSError, ValueError) as exc:
+        notes.append(f"user lists not loaded: store not usable ({exc})".splitlines()[0])
+        return None
+    try:
+        with session_factory(engine)() as session:
+            number, rows = latest_entries(session)
+            for list_name, host, path, since, allow in rows:
+                index.add(host + path, list_name, since, allow)
+            return number
+    except SQLAlchemyError as exc:
+        notes.append(f"user lists not loaded: store unreachable ({exc})".splitlines()[0])
+        return None
+    finally:
+        engine.dispose()
+
+
+_DEFAULT: DomainChecker | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_checker(refresh: bool = False) -> DomainChecker:
+    """Checker over the shared lists, the store's latest list version and the shipped model.
+
+    Built once per process; `refresh=True` rebuilds it (picks up a new list version).
+    `checker.notes` says when the user lists could not be loaded.
+    """
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is not None and not refresh:
+            return _DEFAULT
+        notes: list[str] = []
+        index = load_index(errors=notes)
+        version = _add_store_lists(index, notes)
+        for note in notes:
+            logger.warning("%s", note)
+        checker = DomainChecker(index=index, model=default_model())
+        checker.list_version = version
+        checker.notes = notes
+        # The index is ~400k long-lived objects: without this, every garbage-collection pass
+        # re-scans them and checks run 2-3x slower.
+        gc.freeze()
+        _DEFAULT = checker
+        return checker
 
 
 def check_domain(url_or_domain: str) -> DomainAssessment:

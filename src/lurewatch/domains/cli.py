@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from lurewatch.domains.check import check_domain
 from lurewatch.domains.listfiles import ListFormatError
-from lurewatch.domains.store import update
+from lurewatch.domains.store import ListStoreError, current_user, update, versions
+from lurewatch.store.db import make_engine, session_factory
+from lurewatch.store.migrate import upgrade
 
 app = typer.Typer(help="Judge links and domains; manage known-bad lists.", no_args_is_help=True)
 lists_app = typer.Typer(help="Known-bad domain lists.", no_args_is_help=True)
@@ -83,16 +87,50 @@ def domains_cmd(
     typer.echo(f"{total} checked, {flagged} flagged", err=True)
 
 
+def _list_sessions() -> sessionmaker[Session]:
+    """Sessions on the configured store, migrated to the newest schema (it holds the lists)."""
+    engine = make_engine()
+    upgrade(engine)
+    return session_factory(engine)
+
+
 @lists_app.command("update")
 def lists_update(
     files: Annotated[list[Path], typer.Argument(help="List files: .txt, .csv or .json.")],
+    org: Annotated[
+        str | None, typer.Option(help="Organisation (in the store) the lists come from.")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who imports (default: the OS user).")] = None,
 ) -> None:
-    """Import list files as a new version of the user's lists (previous versions are kept)."""
+    """Import list files as a new version in the store (earlier versions are kept).
+
+    All files are read first and stored in one transaction: one bad file imports nothing.
+    """
     try:
-        version = update(files)
-    except (ListFormatError, OSError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        version = update(_list_sessions(), files, created_by=by or current_user(), org=org)
+    except (ListFormatError, ListStoreError, OSError, SQLAlchemyError) as exc:
+        typer.echo(f"error: {exc}".splitlines()[0], err=True)
         raise typer.Exit(2) from exc
     for meta in version.manifest["files"]:
-        typer.echo(f"{meta['name']}: {meta['entries']} entries ({meta['format']})")
-    typer.echo(f"lists version {version.number} at {version.path}")
+        if meta["version"] == version.number:
+            typer.echo(f"{meta['name']}: {meta['entries']} entries ({meta['format']})")
+    typer.echo(f"lists version {version.number} stored ({len(version.manifest['files'])} lists)")
+
+
+@lists_app.command("versions")
+def lists_versions() -> None:
+    """Every list version in the store, oldest first: when, by whom, and the lists in force."""
+    try:
+        found = versions(_list_sessions())
+    except SQLAlchemyError as exc:
+        typer.echo(f"error: {exc}".splitlines()[0], err=True)
+        raise typer.Exit(2) from exc
+    if not found:
+        typer.echo("no list versions yet (import with `lurewatch lists update FILE...`)")
+    for v in found:
+        who = ", ".join(x for x in (v.created_by, v.org) if x) or "unknown"
+        lists = ", ".join(
+            f"{f['name']} ({f['entries']}{'' if f['version'] == v.number else ', kept'})"
+            for f in v.manifest.get("files", [])
+        )
+        typer.echo(f"{v.number}\t{v.created_at:%Y-%m-%d %H:%M}\t{who}\t{lists}")

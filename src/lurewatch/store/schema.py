@@ -190,3 +190,35 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(100), default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ListVersion(Base):
+    """One `lurewatch lists update`: numbered, never changed afterwards.
+
+    `manifest["files"]` names every list in force at this version (name, file, format, entries,
+    sha256, and `version`: the number of the version whose rows hold that list's entries), so a
+    list carried over from an earlier update is not copied row by row.
+    """
+
+    __tablename__ = "list_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), default=None)
+    manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ListEntry(Base):
+    """A known-bad (or allow) host, or host + path, as imported in one list version."""
+
+    __tablename__ = "list_entries"
+    __table_args__ = (Index("ix_list_entries_version_list", "version_id", "list_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id", ondelete="CASCADE"))
+    list_name: Mapped[str] = mapped_column(String(100))
+    host: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(Text, default="")
+    since: Mapped[str | None] = mapped_column(String(10), default=None)
+    """ISO date (YYYY-MM-DD) as published, or the import date when the list gives none."""
+    allow: Mapped[bool] = mapped_column(Boolean, default=False)
