@@ -7,7 +7,7 @@ which extractor produced a value, while JSON output drops the fields that do not
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,18 +24,20 @@ IndicatorType = Literal[
     "money",
 ]
 
-INDICATOR_TYPES: tuple[IndicatorType, ...] = (
-    "phone",
-    "crypto_wallet",
-    "url",
-    "domain",
-    "email",
-    "ip",
-    "handle",
-    "bank_account",
-    "iban",
-    "money",
-)
+INDICATOR_TYPES: tuple[IndicatorType, ...] = get_args(IndicatorType)
+
+ScamCategory = Literal[
+    "trafficking_lure",
+    "job_scam",
+    "pig_butchering",
+    "romance",
+    "investment",
+    "impersonation",
+    "phishing",
+    "spam",
+]
+"""What a risky text is. Signal rules, verdicts and advice all use these names."""
+SCAM_CATEGORIES: tuple[ScamCategory, ...] = get_args(ScamCategory)
 
 
 class Indicator(BaseModel):

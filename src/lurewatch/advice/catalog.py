@@ -15,24 +15,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from lurewatch.models import SCAM_CATEGORIES
+
 DATA_DIR = Path(__file__).parent / "data"
 REFERENCE = "en"
 GENERIC = "unknown"
 """Entry used for a category the data does not know (a new model label, a typo, "any")."""
 
-CATEGORIES: tuple[str, ...] = (
-    "trafficking_lure",
-    "job_scam",
-    "pig_butchering",
-    "romance",
-    "investment",
-    "impersonation",
-    "phishing",
-    "spam",
-    "benign",
-    "urgent_held",
-    GENERIC,
-)
+CATEGORIES: tuple[str, ...] = (*SCAM_CATEGORIES, "benign", "urgent_held", GENERIC)
 
 MAX_STEPS = 5
 MAX_STRING = 400

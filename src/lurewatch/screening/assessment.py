@@ -15,19 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lurewatch.advice import Advice
 from lurewatch.domains.models import DomainAssessment
-from lurewatch.models import Indicator
+from lurewatch.models import Indicator, ScamCategory
+from lurewatch.signals.scoring import SignalHit, SignalSpan
 
-Category = Literal[
-    "trafficking_lure",
-    "job_scam",
-    "pig_butchering",
-    "romance",
-    "investment",
-    "impersonation",
-    "phishing",
-    "spam",
-    "benign",
-]
+Category = ScamCategory | Literal["benign"]
 Kind = Literal["message", "job_ad"]
 Channel = Literal[
     "sms",
@@ -52,28 +43,13 @@ that at most 0.5% of ordinary personal messages are flagged) is mapped onto 0.5 
 shift, and one decisive red flag or two or three ordinary ones cross 0.5 too."""
 
 
-class Span(BaseModel):
-    """A stretch of the original text, with what it says."""
-
-    model_config = ConfigDict(frozen=True)
-
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    text: str
+Span = SignalSpan
+"""A stretch of the original text, with what it says."""
 
 
-class Evidence(BaseModel):
+class Evidence(SignalHit):
     """One red flag: a signal rule that fired, or a link judged risky."""
 
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    title: str
-    title_local: str
-    category: str
-    stage: str | None = None
-    weight: float = Field(ge=0.0, le=1.0)
-    spans: list[Span] = Field(default_factory=list)
     source: Literal["rule", "link"] = "rule"
 
 

@@ -22,7 +22,6 @@ from lurewatch.screening.assessment import (
     Evidence,
     Kind,
     Scores,
-    Span,
 )
 from lurewatch.screening.combine import (
     apply_sender_context,
@@ -87,13 +86,8 @@ def _model_extras(score: SignalScore) -> dict[str, float]:
 def _evidence(hits: list[SignalHit], source_ids: set[str]) -> list[Evidence]:
     return [
         Evidence(
-            id=h.id,
-            title=h.title,
-            title_local=h.title_local,
-            category=h.category,
-            stage=h.stage,
+            **h.model_dump(exclude={"weight"}),
             weight=round(h.weight, 4),
-            spans=[Span(start=s.start, end=s.end, text=s.text) for s in h.spans],
             source="link" if h.id in source_ids else "rule",
         )
         for h in sorted(hits, key=lambda h: -h.weight)

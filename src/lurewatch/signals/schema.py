@@ -16,20 +16,12 @@ from typing import Literal, get_args
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lurewatch.models import SCAM_CATEGORIES, ScamCategory
 from lurewatch.text.literals import fold_literal
 
-Category = Literal[
-    "trafficking_lure",
-    "job_scam",
-    "pig_butchering",
-    "romance",
-    "investment",
-    "impersonation",
-    "phishing",
-    "spam",
-    "any",
-]
-CATEGORIES: tuple[str, ...] = get_args(Category)
+Category = ScamCategory | Literal["any"]
+"""A rule's category; `any` marks a supporting flag (see scoring.py)."""
+CATEGORIES: tuple[str, ...] = (*SCAM_CATEGORIES, "any")
 
 Stage = Literal[
     "opener",
