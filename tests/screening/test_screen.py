@@ -89,3 +89,14 @@ def test_record_shape() -> None:
 def test_tiny_texts_are_not_judged_by_the_model(text: str) -> None:
     a = screen(text)
     assert a.scores.model is None and not a.flagged
+
+
+def test_genuine_agency_job_ad_is_not_flagged() -> None:
+    ad = (
+        "Licensed agency Bayanihan Manpower Services (DMW License No. 123-LB-456789-PL) is hiring "
+        "caregivers for Japan under a written contract. Apply in person at our Makati office. "
+        "No placement fee."
+    )
+    a = screen(ad, "job_ad")
+    assert a.scores.model is None  # no text model is trained for English job ads
+    assert not a.flagged

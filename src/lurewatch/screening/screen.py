@@ -41,8 +41,9 @@ JOB_THEMES = ("recruitment", "illegal_work")
 JOB_AD_MIN_CHARS = 120
 """A text this long whose red flags are recruitment ones is read as a job ad."""
 JOB_AD_MODEL_LANGUAGES = ("zh",)
-"""The job-ad model is trained on Chinese job ads only (ORFD); other job ads use the message
-model and the recruitment signal packs."""
+"""The job-ad model is trained on Chinese job ads only (ORFD). Job ads in other languages get no
+text model: the message model learnt from SMS, where any advertisement is spam, and flags
+genuine agency notices; their verdict comes from the recruitment signal packs and links."""
 
 
 _advice = lru_cache(maxsize=1024)(advice_for)
@@ -67,7 +68,9 @@ def detect_kind(nt: NormalizedText, hits: list[SignalHit], channel: str | None) 
 def _model_for(
     kind: Kind, language: str, models: Mapping[str, RiskModel] | None = None
 ) -> RiskModel | None:
-    which = "job_ad" if kind == "job_ad" and language in JOB_AD_MODEL_LANGUAGES else "message"
+    if kind == "job_ad" and language not in JOB_AD_MODEL_LANGUAGES:
+        return None
+    which = "job_ad" if kind == "job_ad" else "message"
     if models is not None and which in models:
         return models[which]
     try:
