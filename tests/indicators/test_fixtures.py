@@ -21,11 +21,8 @@ def test_all_fixtures_meet_the_bar() -> None:
     by_lang: dict[str, Score] = defaultdict(Score)
     for case in cases:
         s = score_case(case)
-        for agg in (total, by_lang[case.lang]):
-            agg.tp += s.tp
-            agg.fp += s.fp
-            agg.fn += s.fn
-            agg.misses.extend(s.misses)
+        total.add(s)
+        by_lang[case.lang].add(s)
     langs = ", ".join(
         f"{lang}: P={s.precision:.3f} R={s.recall:.3f} (n={s.tp + s.fn})"
         for lang, s in sorted(by_lang.items())

@@ -18,7 +18,7 @@ from lurewatch.indicators.wallet import extract_wallets
 from lurewatch.indicators.wallet_classify import classify, solana_pubkey
 from lurewatch.indicators.wallet_codecs import decode_segwit, eip55, monero_b58decode
 from lurewatch.text import normalize
-from tests.indicators.fixtures import FIXTURE_DIR, Case, Score, load_cases, score_case
+from tests.indicators.fixtures import FIXTURE_DIR, Case, load_cases, score_cases
 
 
 def _wallet_cases() -> list[Case]:
@@ -48,13 +48,7 @@ def test_fixture_file_covers_the_region() -> None:
 
 
 def test_fixtures_precision_recall() -> None:
-    total = Score()
-    for case in WALLET_CASES:
-        s = score_case(case)
-        total.tp += s.tp
-        total.fp += s.fp
-        total.fn += s.fn
-        total.misses += s.misses
+    total = score_cases(WALLET_CASES)
     print(f"wallet fixtures: tp={total.tp} fp={total.fp} fn={total.fn}")
     assert total.precision >= 0.98 and total.recall >= 0.98, "\n".join(total.misses)
 
