@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from lurewatch.signals.scoring import SignalHit, SignalScore, score_signals
+from lurewatch.signals.scoring import SignalHit, SignalScore
 
 OPENER = "opener"
 UNKNOWN_SENDER_BOOST = 2
@@ -62,8 +62,3 @@ def combine(model_risk: float | None, evidence: SignalScore) -> float:
     if model_risk is None:
         return evidence.score
     return 1.0 - (1.0 - model_risk) * (1.0 - evidence.score)
-
-
-def evidence_score(hits: list[SignalHit]) -> SignalScore:
-    """The signal layer's score over rule hits and link hits together."""
-    return score_signals(hits)

@@ -21,7 +21,7 @@ MAX_LINKS = 20
 
 
 def judge_links(
-    indicators: list[Indicator], original: str
+    indicators: list[Indicator],
 ) -> tuple[list[DomainAssessment], list[tuple[Indicator, DomainAssessment]]]:
     """Assess each distinct URL/domain; returns all assessments and the flagged ones."""
     seen: set[str] = set()
@@ -41,9 +41,7 @@ def judge_links(
     return judged, flagged
 
 
-def link_hits(
-    flagged: list[tuple[Indicator, DomainAssessment]], category: str, original: str
-) -> list[SignalHit]:
+def link_hits(flagged: list[tuple[Indicator, DomainAssessment]], category: str) -> list[SignalHit]:
     """Evidence entries for risky links, in `category`."""
     hits: list[SignalHit] = []
     for ind, a in flagged:
@@ -62,9 +60,7 @@ def link_hits(
                 category=category,
                 stage="onboarding",
                 weight=weight,
-                spans=[
-                    SignalSpan(start=ind.start, end=ind.end, text=original[ind.start : ind.end])
-                ],
+                spans=[SignalSpan(start=ind.start, end=ind.end, text=ind.value)],
             )
         )
     return hits

@@ -26,12 +26,11 @@ from lurewatch.screening.assessment import (
 from lurewatch.screening.combine import (
     apply_sender_context,
     combine,
-    evidence_score,
     shift_to_threshold,
 )
 from lurewatch.screening.links import judge_links, link_hits
 from lurewatch.signals import match_signals
-from lurewatch.signals.scoring import BENIGN, SignalHit, SignalScore
+from lurewatch.signals.scoring import BENIGN, SignalHit, SignalScore, score_signals
 from lurewatch.text import NormalizedText, normalize
 
 MODEL_MIN_WORD_CHARS = 4
@@ -147,12 +146,12 @@ def screen(
         resolved = detect_kind(nt, hits, channel)
     else:
         raise ValueError(f"kind must be 'message', 'job_ad' or 'auto', not {kind!r}")
-    text_only = evidence_score(hits)
-    links, risky = judge_links(indicators, text)
+    text_only = score_signals(hits)
+    links, risky = judge_links(indicators)
     lead = text_only.category if text_only.category != BENIGN else "phishing"
-    extra_hits = link_hits(risky, lead, text)
+    extra_hits = link_hits(risky, lead)
     all_hits = hits + extra_hits
-    evidence = evidence_score(all_hits) if extra_hits else text_only
+    evidence = score_signals(all_hits) if extra_hits else text_only
 
     model = _model_for(resolved, language, models)
     model_raw = model_risk = scam_prob = None
