@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test lint typecheck bench bench-extract bench-domains bench-screen sync
+.PHONY: demo test test-deps lint typecheck bench bench-extract bench-domains bench-screen sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
@@ -15,7 +15,11 @@ sync: $(UV)
 demo: sync
 	$(UV) run --frozen lurewatch demo
 
-test: sync
+# System packages the tests need (JRE, Chromium): installed only when missing.
+test-deps:
+	bash scripts/test-deps.sh
+
+test: sync test-deps
 	$(UV) run --frozen ruff check src tests bench
 	$(UV) run --frozen ruff format --check src tests bench
 	$(UV) run --frozen mypy
