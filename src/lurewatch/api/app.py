@@ -66,4 +66,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         bulk_limit=settings.max_bulk_bytes,
         bulk_suffix="/reports/bulk",
     )
+    from lurewatch.web.app import mount_web  # last: its page middleware is the outermost
+
+    mount_web(app)
     return app
