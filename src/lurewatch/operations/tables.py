@@ -85,3 +85,54 @@ class OperationDecision(Base):
     actor: Mapped[str | None] = mapped_column(String(200), default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LinkRun(Base):
+    """One linking run over the store: what it covered and what it changed.
+
+    `number` is the `run` written on every operation the run touched, so an analyst can tell
+    which operations a run changed and the API can say which run is the latest.
+    """
+
+    __tablename__ = "link_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    mode: Mapped[str] = mapped_column(String(12))
+    """full | incremental."""
+    engine: Mapped[str] = mapped_column(String(12))
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    """Reports linked in this run (the whole store, or the new reports' neighbourhood)."""
+    new_reports: Mapped[int] = mapped_column(Integer, default=0)
+    operations: Mapped[int] = mapped_column(Integer, default=0)
+    """Operations written (created or updated) by this run."""
+    retired: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    actor: Mapped[str | None] = mapped_column(String(200), default=None)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LinkedReport(Base):
+    """Report `report_id` has been linked (in run `run`); reports without a row are new.
+
+    Kept apart from `reports` so the store's own table needs no linking column, and so deleting
+    a report (retention) removes its linking state with it.
+    """
+
+    __tablename__ = "linked_reports"
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    run: Mapped[int] = mapped_column(Integer)
+
+
+class LinkKey(Base):
+    """An index key of a linked report (`linking.index_keys`: linking indicator keys and the
+    text's LSH band keys). Incremental linking looks a new report's keys up here to find the
+    stored reports it can link to, instead of re-linking the whole store."""
+
+    __tablename__ = "link_keys"
+    __table_args__ = (Index("ix_link_keys_key", "key"),)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)

@@ -63,9 +63,44 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_operation_decisions_at", "operation_decisions", ["at"])
+    op.create_table(
+        "link_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=12), nullable=False),
+        sa.Column("engine", sa.String(length=12), nullable=False),
+        sa.Column("reports", sa.Integer(), nullable=False),
+        sa.Column("new_reports", sa.Integer(), nullable=False),
+        sa.Column("operations", sa.Integer(), nullable=False),
+        sa.Column("retired", sa.Integer(), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("number"),
+    )
+    op.create_table(
+        "linked_reports",
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("run", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["report_id"], ["reports.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("report_id"),
+    )
+    op.create_table(
+        "link_keys",
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=600), nullable=False),
+        sa.ForeignKeyConstraint(["report_id"], ["reports.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("report_id", "key"),
+    )
+    op.create_index("ix_link_keys_key", "link_keys", ["key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_link_keys_key", table_name="link_keys")
+    op.drop_table("link_keys")
+    op.drop_table("linked_reports")
+    op.drop_table("link_runs")
     op.drop_index("ix_operation_decisions_at", table_name="operation_decisions")
     op.drop_table("operation_decisions")
     op.drop_table("operation_members")
