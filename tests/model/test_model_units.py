@@ -212,3 +212,59 @@ def test_training_is_deterministic() -> None:
     assert a.buckets_.tolist() == b.buckets_.tolist()
     assert a.bucket_weights_.tobytes() == b.bucket_weights_.tobytes()
     assert a.intercept_ == b.intercept_
+
+
+BATCH_TEXTS = [
+    "",
+    "a",
+    "Ab",
+    "İstanbul ẞ straße",  # lower() changes the length of some characters
+    "สวัสดีครับ ยินดีต้อนรับ",
+    "高薪招聘客服，月薪2-3万，包机票",
+    "x" * 1500,  # cut at max_chars
+    *RISKY,
+    *BENIGN,
+]
+
+
+@pytest.mark.parametrize(("lo", "hi", "max_chars"), [(1, 4, 1000), (2, 3, 50), (3, 5, 8)])
+def test_ngram_bucket_rows_equal_ngram_buckets_per_text(lo: int, hi: int, max_chars: int) -> None:
+    from lurewatch.model.features import ngram_bucket_rows
+
+    indptr, indices = ngram_bucket_rows(BATCH_TEXTS, lo, hi, max_chars)
+    assert len(indptr) == len(BATCH_TEXTS) + 1
+    for i, text in enumerate(BATCH_TEXTS):
+        row = indices[indptr[i] : indptr[i + 1]]
+        assert row.tolist() == ngram_buckets(text, lo, hi, max_chars).tolist(), text
+    empty_ptr, empty = ngram_bucket_rows([], 1, 4, 100)
+    assert empty_ptr.tolist() == [0] and len(empty) == 0
+
+
+def test_predict_many_equals_predict_text_to_the_last_bit() -> None:
+    texts = [e.text for e in _examples()]
+    y = [1 if e.label == "scam" else 0 for e in _examples()]
+    head = NgramLogit(extra=None).fit(texts, y)
+    head.extra_names_ = ["signal:score"]
+    head.extra_weights_ = [1.7]
+    model = RiskModel(
+        kind="message",
+        risk_head=head,
+        risk_calibration=Platt(a=1.3, b=-0.2),
+        threshold=0.4,
+        scam_head=NgramLogit(ngram_range=(2, 3)).fit(texts, y),
+        scam_calibration=Platt(a=0.9, b=0.1),
+        language_thresholds={"th": 0.9},
+    )
+    batch = [*BATCH_TEXTS, *texts]
+    extras = [None if i % 3 else {"signal:score": (i % 5) / 5} for i in range(len(batch))]
+    languages = ["th" if i % 4 == 0 else "en" for i in range(len(batch))]
+    got = model.predict_many(batch, extras, languages)
+    want = [
+        model.predict_text(t, x, lang) for t, x, lang in zip(batch, extras, languages, strict=True)
+    ]
+    assert got == want
+    assert any(p.flagged for p in got) and not all(p.flagged for p in got)
+    assert any(p.scam is not None for p in got)
+    assert model.predict_many([]) == []
+    with pytest.raises(ValueError, match="same length"):
+        model.predict_many(["a", "b"], languages=["en"])

@@ -59,6 +59,45 @@ def ngram_buckets(text: str, lo: int, hi: int, max_chars: int) -> np.ndarray:
     return np.unique(np.concatenate(parts)).astype(np.int64)
 
 
+def ngram_bucket_rows(
+    texts: Sequence[str], lo: int, hi: int, max_chars: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """`ngram_buckets` of many texts at once, as CSR (`indptr`, `indices`).
+
+    Row i is `indices[indptr[i]:indptr[i + 1]]`, equal element for element to
+    `ngram_buckets(texts[i], lo, hi, max_chars)`. Why a batch form: per text the work is a
+    dozen numpy calls on ~500 values, so call overhead and `np.unique`'s hash table dominate
+    (~60 us per message measured); here the rolling hash runs once over the concatenated
+    texts (n-grams that would cross into the next text are masked out) and scipy's CSR
+    conversion dedupes and sorts each row in C: ~25 us per message in chunks of 1,000.
+    """
+    if not texts:
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    padded = [" " + t[:max_chars].lower() + " " for t in texts]
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    cp = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    row = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
+    room = np.cumsum(lengths)[row] - np.arange(len(cp))  # characters from here to text end
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    h = cp
+    for n in range(1, hi + 1):
+        if n > 1:
+            h = h[:-1] * _BASE + cp[n - 1 :]
+        if n >= lo:
+            ok = room[: len(h)] >= n
+            b = ((h[ok] ^ np.uint64(n << 40)) * _MIX) >> np.uint64(64 - HASH_BITS)
+            cols.append(b.astype(np.int64))
+            rows.append(row[: len(h)][ok])
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    m = sp.csr_matrix(
+        (np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(padded), 1 << HASH_BITS)
+    )
+    m.sum_duplicates()  # sorted, distinct column indices per row
+    return np.asarray(m.indptr, dtype=np.int64), np.asarray(m.indices, dtype=np.int64)
+
+
 def ngram_matrix(
     texts: Sequence[str], lo: int, hi: int, max_chars: int, min_df: int
 ) -> sp.csr_matrix:

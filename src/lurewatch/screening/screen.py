@@ -7,13 +7,16 @@ Modules below this one know nothing of each other; this is where they meet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lurewatch.advice import advice_for
+from lurewatch.domains.models import DomainAssessment
 from lurewatch.indicators import extract
 from lurewatch.model.artifacts import ArtifactError, shipped_model
-from lurewatch.model.classifier import RiskModel
+from lurewatch.model.classifier import Prediction, RiskModel
+from lurewatch.models import Indicator
 from lurewatch.screening.assessment import (
     DEFAULT_THRESHOLD,
     Assessment,
@@ -31,7 +34,7 @@ from lurewatch.screening.combine import (
 from lurewatch.screening.links import judge_links, link_hits
 from lurewatch.signals import match_signals
 from lurewatch.signals.scoring import BENIGN, SignalHit, SignalScore, score_signals
-from lurewatch.text import NormalizedText, normalize
+from lurewatch.text import NormalizedText, TextTooLongError, normalize
 
 MODEL_MIN_WORD_CHARS = 4
 """Texts with fewer letters or digits than this ("P", "ok") give the text model nothing to go
@@ -128,63 +131,182 @@ def screen(
     `TypeError` for non-text and `TextTooLongError` (a ValueError) above the size limit;
     everything else is an answer, never an exception.
     """
-    region = region.upper() if region else None
-    nt = normalize(text)
-    language = nt.language
-    indicators = extract(nt, region=region)
-    hits = match_signals(nt)
+    _check_kind(kind)
+    return _screen_normalized(
+        [normalize(text)], kind, sender_known, channel, _region(region), models
+    )[0]
+
+
+def screen_many(
+    texts: Sequence[str],
+    kind: Kind | str = "auto",
+    *,
+    sender_known: bool | None = None,
+    channel: Channel | str | None = None,
+    region: str | None = None,
+    models: Mapping[str, RiskModel] | None = None,
+) -> list[Assessment]:
+    """`screen()` for a chunk of texts with the same context: the same Assessments, in order.
+
+    For trust-and-safety pipelines that screen traffic in chunks. Each stage runs over the
+    whole chunk before the next starts, so each keeps its tables in the CPU cache (language
+    identification, the signal sets and the model tables evict each other when they
+    alternate per text), and the text model scores the chunk in one batch
+    (`RiskModel.predict_many`); domain verdicts are cached per host as in `screen()`. Every
+    result equals `screen(texts[i], ...)` with the same arguments (tests check it).
+
+    Every text is normalized before anything is scored: a non-text item raises `TypeError`
+    and an over-long one `TextTooLongError`, naming its index, before any work is done, so
+    a caller that wants per-item errors checks items with `normalize` first (or catches and
+    splits the chunk).
+    """
+    _check_kind(kind)
+    nts: list[NormalizedText] = []
+    for i, text in enumerate(texts):
+        try:
+            nts.append(normalize(text))
+        except TextTooLongError as exc:
+            raise TextTooLongError(f"texts[{i}]: {exc}") from exc
+        except TypeError as exc:
+            raise TypeError(f"texts[{i}]: {exc}") from exc
+    return _screen_normalized(nts, kind, sender_known, channel, _region(region), models)
+
+
+def _region(region: str | None) -> str | None:
+    return region.upper() if region else None
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ("message", "job_ad", "auto"):
+        raise ValueError(f"kind must be 'message', 'job_ad' or 'auto', not {kind!r}")
+
+
+@dataclass
+class _Draft:
+    """One text's results before the text model has scored it."""
+
+    nt: NormalizedText
+    indicators: list[Indicator]
+    resolved: Kind
+    text_only: SignalScore
+    evidence: SignalScore
+    all_hits: list[SignalHit]
+    extra_ids: set[str]
+    links: list[DomainAssessment]
+    explanation: list[str]
+    model: RiskModel | None = None
+
+
+def _screen_normalized(
+    nts: list[NormalizedText],
+    kind: str,
+    sender_known: bool | None,
+    channel: str | None,
+    region: str | None,
+    models: Mapping[str, RiskModel] | None,
+) -> list[Assessment]:
+    """The screening stages, each over every text of `nts` in turn."""
+    languages = [nt.language for nt in nts]
+    all_indicators = [extract(nt, region=region) for nt in nts]
+    all_hits = [match_signals(nt) for nt in nts]
+    drafts = [
+        _draft(nt, inds, hits, kind, sender_known, channel)
+        for nt, inds, hits in zip(nts, all_indicators, all_hits, strict=True)
+    ]
+    for d, language in zip(drafts, languages, strict=True):
+        model = _model_for(d.resolved, language, models)
+        word_chars = sum(ch.isalnum() for ch in d.nt.text[: MODEL_MIN_WORD_CHARS * 4])
+        if model is not None and word_chars >= MODEL_MIN_WORD_CHARS:
+            d.model = model
+    predictions: dict[int, Prediction] = {}
+    by_model: dict[int, list[int]] = {}
+    for i, d in enumerate(drafts):
+        if d.model is not None:
+            by_model.setdefault(id(d.model), []).append(i)
+    for idx in by_model.values():
+        model = drafts[idx[0]].model
+        assert model is not None
+        preds = model.predict_many(
+            [drafts[i].nt.text for i in idx],
+            extras=[_model_extras(drafts[i].text_only) for i in idx],
+            languages=[languages[i] for i in idx],
+        )
+        predictions.update(zip(idx, preds, strict=True))
+    return [
+        _assess(d, language, region, predictions.get(i))
+        for i, (d, language) in enumerate(zip(drafts, languages, strict=True))
+    ]
+
+
+def _draft(
+    nt: NormalizedText,
+    indicators: list[Indicator],
+    hits: list[SignalHit],
+    kind: str,
+    sender_known: bool | None,
+    channel: str | None,
+) -> _Draft:
     explanation: list[str] = []
     hits, notes = apply_sender_context(hits, sender_known)
     explanation += notes
-
     resolved: Kind
     if kind == "message":
         resolved = "message"
     elif kind == "job_ad":
         resolved = "job_ad"
-    elif kind == "auto":
-        resolved = detect_kind(nt, hits, channel)
     else:
-        raise ValueError(f"kind must be 'message', 'job_ad' or 'auto', not {kind!r}")
+        resolved = detect_kind(nt, hits, channel)
     text_only = score_signals(hits)
     links, risky = judge_links(indicators)
     lead = text_only.category if text_only.category != BENIGN else "phishing"
     extra_hits = link_hits(risky, lead)
     all_hits = hits + extra_hits
     evidence = score_signals(all_hits) if extra_hits else text_only
+    return _Draft(
+        nt=nt,
+        indicators=indicators,
+        resolved=resolved,
+        text_only=text_only,
+        evidence=evidence,
+        all_hits=all_hits,
+        extra_ids={h.id for h in extra_hits},
+        links=links,
+        explanation=explanation,
+    )
 
-    model = _model_for(resolved, language, models)
+
+def _assess(d: _Draft, language: str, region: str | None, pred: Prediction | None) -> Assessment:
+    explanation = d.explanation
+    evidence = d.evidence
     model_raw = model_risk = scam_prob = None
-    word_chars = sum(ch.isalnum() for ch in nt.text[: MODEL_MIN_WORD_CHARS * 4])
-    if model is not None and word_chars >= MODEL_MIN_WORD_CHARS:
-        pred = model.predict_text(nt.text, extras=_model_extras(text_only), language=language)
-        threshold = model.threshold_for(language)
+    if pred is not None and d.model is not None:
+        threshold = d.model.threshold_for(language)
         model_raw = pred.risk
         model_risk = shift_to_threshold(pred.risk, threshold)
         scam_prob = pred.scam
         explanation.append(
-            f"Text model ({model.kind}): {pred.risk:.2f} against its threshold "
+            f"Text model ({d.model.kind}): {pred.risk:.2f} against its threshold "
             f"{threshold:.2f} for this language."
         )
     risk = combine(model_risk, evidence)
     flagged = risk >= DEFAULT_THRESHOLD
-    if all_hits:
+    if d.all_hits:
         explanation.append(
-            f"{len(all_hits)} red flag(s), strongest category {evidence.category} "
+            f"{len(d.all_hits)} red flag(s), strongest category {evidence.category} "
             f"(evidence score {evidence.score:.2f})."
         )
-    elif not nt.text:
+    elif not d.nt.text:
         explanation.append("The text is empty: nothing to judge.")
-    category = _category(flagged, evidence, resolved, scam_prob, bool(links))
+    category = _category(flagged, evidence, d.resolved, scam_prob, bool(d.links))
     return Assessment(
         risk=round(risk, 6),
         flagged=flagged,
         category=category,
         language=language,
-        kind=resolved,
-        signals=_evidence(all_hits, {h.id for h in extra_hits}),
-        indicators=indicators,
-        links=links,
+        kind=d.resolved,
+        signals=_evidence(d.all_hits, d.extra_ids),
+        indicators=d.indicators,
+        links=d.links,
         advice=_advice(category, language, region),
         explanation=explanation,
         scores=Scores(
