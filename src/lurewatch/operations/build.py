@@ -114,7 +114,7 @@ def _indicators(
     return out, examples
 
 
-MASK_TYPES = {"amount": "money", "url": "url", "domain": "domain", "email": "email"}
+MASK_TYPES = {"amount": "money", "wallet": "crypto_wallet", "account": "bank_account"}
 """Template mask names whose indicator type is spelled differently."""
 
 
