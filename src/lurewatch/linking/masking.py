@@ -1,0 +1,133 @@
+"""Slot masking: the variable parts of a report become slot tokens, the rest is its template.
+
+Scam operations reuse one advertisement with the city, salary, recruiter name, phone number and
+link swapped. Replacing identifiers, amounts and numbers by typed slots (`{phone}`, `{amount}`,
+`{url}`, ...) before shingling makes two copies of the same template look alike however their
+slots are filled, and gives `lurewatch.operations` the template text with its slots marked.
+
+Why RE2 inside DuckDB: the patterns run on hostile text, so they must be linear-time (RE2, as
+everywhere in lurewatch); and DuckDB's `regexp_replace` is RE2 run vectorised over a whole batch
+in C++. Measured on 200k messages of ~170 characters: ~20 µs a message for all nine passes,
+against ~43 µs through the google-re2 wrapper with one combined pattern and a scanning loop
+(the wrapper's `sub` alone costs ~55 µs a pass). The same function runs inside Spark's Python
+workers, so both engines mask identically.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
+
+_SLOTS: tuple[tuple[str, str], ...] = (
+    ("url", r"(?i:(?:https?://|www\.)[^\s<>\"'()\[\]]+)"),
+    ("url", r"(?i:[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"'()\[\]]*)"),
+    ("email", r"(?i:[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)"),
+    ("handle", r"(?i:@[a-z0-9_.]{3,})"),
+    ("wallet", r"\b(?:0[xX][0-9a-fA-F]{40}|[13T][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[0-9a-z]{20,60})\b"),
+    (
+        "domain",
+        r"(?i:\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|xyz|top|vip|cc|io|co|me"
+        r"|app|site|online|shop|club|asia|biz|live|link|pro)\b)",
+    ),
+    (
+        "amount",
+        r"(?i:(?:[$€£¥฿₱₫₩]|\b(?:usdt|usd|thb|php|vnd|idr|rp|rm|myr|rmb|cny|khr|mmk|lak)\b)"
+        r"\s?\d[\d,.]*(?:\s?(?:k|m|million|triệu|juta)\b)?"
+        r"|\d[\d,.]*\s?(?:k\b|m\b|million\b|triệu|juta|ribu|万|千|元|块|บาท|đ|"
+        r"(?:usdt|usd|thb|php|vnd|idr|rm|myr|rmb|cny|khr|mmk|lak|baht|pesos?|dollars?|yuan)\b|"
+        r"[$€£¥฿₱₫₩]))",
+    ),
+    ("phone", r"\+?\d[\d ().-]{6,}\d"),
+    ("number", r"\d+(?:[.,]\d+)*"),
+)
+INDICATOR_SLOTS: dict[str, str] = {
+    "phone": "phone",
+    "crypto_wallet": "wallet",
+    "url": "url",
+    "domain": "domain",
+    "email": "email",
+    "ip": "ip",
+    "handle": "handle",
+    "bank_account": "account",
+    "iban": "account",
+    "money": "amount",
+}
+"""Slot token for each indicator type, when extraction gave the spans."""
+
+
+_CONN: duckdb.DuckDBPyConnection | None = None
+_LOCK = threading.Lock()
+
+
+def _expression() -> tuple[str, list[str]]:
+    expr = "t"
+    params: list[str] = []
+    for name, pattern in _SLOTS:
+        params += [pattern, "{" + name + "}"]
+        expr = f"regexp_replace({expr}, ${len(params) - 1}, ${len(params)}, 'g')"
+    params.append(r"\s+")
+    expr = f"trim(regexp_replace({expr}, ${len(params)}, ' ', 'g'))"
+    return expr, params
+
+
+_EXPR, _PARAMS = _expression()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    global _CONN
+    with _LOCK:
+        if _CONN is None:
+            _CONN = duckdb.connect(config={"threads": 2})
+        return _CONN.cursor()
+
+
+def mask_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, indicator type) span replaced by its slot token.
+
+    Overlapping spans (a `t.me/x` URL that is also a handle) are merged; the first-starting,
+    longest span names the slot."""
+    out: list[str] = []
+    pos = 0
+    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        out.append("{" + INDICATOR_SLOTS.get(kind, "value") + "}")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask_many(
+    texts: Sequence[str],
+    spans: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+    *,
+    limit: int = 20_000,
+) -> list[str]:
+    """The templates of `texts`: known spans (when given, per text), then any URL, e-mail,
+    handle, wallet, domain, amount, phone-like or other number replaced by a slot token, white
+    space collapsed. Only the first `limit` characters of each text are read."""
+    cut = [t[:limit] for t in texts]
+    if spans is not None:
+        cut = [
+            mask_spans(t, [s for s in sp if s[1] <= len(t)]) if sp else t
+            for t, sp in zip(cut, spans, strict=True)
+        ]
+    if not cut:
+        return []
+    cur = _cursor()
+    try:
+        table = pa.table({"t": pa.array(cut, pa.string())})
+        cur.register("mask_input", table)
+        out = cur.execute(f"SELECT {_EXPR} FROM mask_input", _PARAMS).fetchnumpy()
+        return [str(x) for x in out[next(iter(out))]]
+    finally:
+        cur.close()
+
+
+def mask(text: str, spans: Sequence[tuple[int, int, str]] = (), *, limit: int = 20_000) -> str:
+    """`mask_many` for one text."""
+    return mask_many([text], [spans], limit=limit)[0]
