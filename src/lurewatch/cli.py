@@ -201,6 +201,9 @@ def _mount() -> None:
     app.add_typer(signals_cli.rules_app, name="rules")
     app.command("domains")(domains_cli.domains_cmd)
     app.add_typer(domains_cli.lists_app, name="lists")
+    from lurewatch.sharing import cli as sharing_cli
+
+    sharing_cli.mount(app)
 
 
 _mount()
