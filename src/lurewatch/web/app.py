@@ -150,7 +150,7 @@ def mount_web(app: FastAPI) -> None:
     """Add the pages, static files, sessions and the page middleware to `app`.
 
     Call it last in `create_app`, so `WebGuard` is the outermost middleware."""
-    from lurewatch.web import public
+    from lurewatch.web import analyst, public
 
     static_dir = Path(str(resources.files("lurewatch.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
@@ -167,6 +167,7 @@ def mount_web(app: FastAPI) -> None:
         return RedirectResponse("/check", status_code=303)
 
     app.include_router(public.router)
+    app.include_router(analyst.router)
 
     async def web_error(request: Request, exc: WebError) -> Response:
         return error_page(request, exc.status, exc.message or "error_server", **exc.values)

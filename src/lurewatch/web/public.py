@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from lurewatch.api.security import RateLimiter
-from lurewatch.web import public_check
+from lurewatch.web import public_awareness, public_check, public_report
+from lurewatch.web.public_check import COUNTRIES
+from lurewatch.web.render import render
 from lurewatch.web.security import WebError, read_form
 
 router = APIRouter(include_in_schema=False)
@@ -53,3 +56,50 @@ async def check_submit(request: Request) -> Response:
     form = await read_form(request)
     throttle(request)
     return await public_check.check_post(request, form)
+
+
+@router.get("/report")
+def report_form(request: Request) -> Response:
+    return public_report.report_page(request)
+
+
+@router.post("/report")
+async def report_submit(request: Request) -> Response:
+    form = await read_form(request)
+    throttle(request)
+    return await public_report.report_post(request, form)
+
+
+@router.get("/awareness")
+def awareness_form(request: Request) -> Response:
+    return render(
+        request,
+        "public/awareness.html",
+        {"categories": public_awareness.POSTER_CATEGORIES, "countries": COUNTRIES},
+    )
+
+
+@router.get("/awareness/poster")
+def awareness_chosen(request: Request) -> Response:
+    """The chooser form's target (GET, works without JavaScript): redirect to the poster."""
+    category = request.query_params.get("category", "")
+    if category not in public_awareness.POSTER_CATEGORIES:
+        raise WebError(404, "error_not_found")
+    lang, country = public_awareness.poster_params(request)
+    fmt = ".pdf" if request.query_params.get("format") == "pdf" else ""
+    query = urlencode({"in": lang, **({"country": country} if country else {})})
+    return RedirectResponse(f"/awareness/{category}{fmt}?{query}", status_code=303)
+
+
+@router.get("/awareness/{category}.pdf")
+def awareness_pdf(request: Request, category: str) -> Response:
+    lang, country = public_awareness.poster_params(request)
+    poster = public_awareness.build_poster(request, category, lang, country)
+    return public_awareness.poster_response(poster, "pdf")
+
+
+@router.get("/awareness/{category}")
+def awareness_poster(request: Request, category: str) -> Response:
+    lang, country = public_awareness.poster_params(request)
+    poster = public_awareness.build_poster(request, category, lang, country)
+    return public_awareness.poster_response(poster, "html")

@@ -14,7 +14,11 @@ from pathlib import Path
 
 ENV_ASSETS = "LUREWATCH_WEB_ASSETS"
 
-VENDOR: dict[str, str] = {}
+VENDOR: dict[str, str] = {
+    # analyst network graph (web/static/analyst/graph.js): sigma.js draws on WebGL
+    "graphology.umd.min.js": "graphology/dist/graphology.umd.min.js",
+    "sigma.min.js": "sigma/dist/sigma.min.js",
+}
 """URL name -> file under node_modules (e.g. "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js").
 Add a line here when a page needs a library from package.json."""
 
