@@ -5,9 +5,9 @@ Vietnamese, Indonesian, Filipino, Chinese, Burmese and Khmer as often as English
 `?lang=` (remembered in a cookie), else the `lw_lang` cookie, else the browser's
 `Accept-Language` (negotiated by Babel), else English.
 
-Strings live in one YAML file per language under `web/locales/` (a flat key -> text map, the same
-way the advice catalogs are kept): short and plain, written for a frightened reader rather than
-for a lawyer. A key missing from a catalog falls back to English, and a test checks that every
+Strings live in one YAML file per language under `web/locales/` (a flat key -> text map, the
+same way the advice catalogs are kept; an area of pages may add `locales/<area>/{lang}.yaml`):
+short and plain, written for a frightened reader rather than for a lawyer. A key missing from a catalog falls back to English, and a test checks that every
 catalog has every English key with the same `{placeholders}`.
 """
 
@@ -32,16 +32,34 @@ MAX_HEADER = 1000
 """Accept-Language is read up to this many characters: a hostile header costs nothing."""
 
 
+def _read(path: Any) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name} is not a mapping")
+    return {str(k): str(v) for k, v in data.items()}
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """The strings of `lang` (English for an unknown language)."""
+    """The strings of `lang` (English for an unknown language).
+
+    `locales/{lang}.yaml` holds the shared and public strings; each area of pages may keep
+    its own strings in `locales/<area>/{lang}.yaml` (e.g. `locales/analyst/`), merged in. A key
+    defined twice is an error, so two areas never silently overwrite each other."""
     if lang not in LANGUAGES:
         lang = DEFAULT
-    raw = resources.files("lurewatch.web").joinpath("locales", f"{lang}.yaml").read_text("utf-8")
-    data = yaml.safe_load(raw) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"locales/{lang}.yaml is not a mapping")
-    return {str(k): str(v) for k, v in data.items()}
+    root = resources.files("lurewatch.web").joinpath("locales")
+    merged = _read(root.joinpath(f"{lang}.yaml"))
+    for area in sorted(root.iterdir(), key=lambda p: p.name):
+        part = area.joinpath(f"{lang}.yaml")
+        if not area.is_dir() or not part.is_file():
+            continue
+        extra = _read(part)
+        clash = sorted(set(extra) & set(merged))
+        if clash:
+            raise ValueError(f"locales/{area.name}/{lang}.yaml redefines {clash[:5]}")
+        merged.update(extra)
+    return merged
 
 
 def _canonical(tag: str) -> str | None:
