@@ -7,8 +7,9 @@ Vietnamese, Indonesian, Filipino, Chinese, Burmese and Khmer as often as English
 
 Strings live in one YAML file per language under `web/locales/` (a flat key -> text map, the
 same way the advice catalogs are kept; an area of pages may add `locales/<area>/{lang}.yaml`):
-short and plain, written for a frightened reader rather than for a lawyer. A key missing from a catalog falls back to English, and a test checks that every
-catalog has every English key with the same `{placeholders}`.
+short and plain, written for a frightened reader rather than for a lawyer. A key missing from a
+catalog falls back to English, and a test checks that every catalog has every English key with
+the same `{placeholders}`.
 """
 
 from __future__ import annotations
