@@ -60,6 +60,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     problems.install(app)
     app.include_router(routes_tools.router, prefix=PREFIX)
     app.include_router(routes_reports.router, prefix=PREFIX)
+    from lurewatch.psi.routes import router as psi_router
+    from lurewatch.taxii.routes import mount_taxii
+
+    app.include_router(psi_router, prefix=PREFIX)
+    mount_taxii(app)  # TAXII 2.1 at /taxii2/ (a sub-app: its own media type and errors)
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
