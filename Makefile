@@ -4,13 +4,21 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test test-deps lint typecheck bench bench-extract bench-domains bench-screen sync
+.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
 
-sync: $(UV)
+sync: $(UV) web-assets
 	$(UV) sync --frozen
+
+# JavaScript libraries for the pages and axe-core for the browser tests, from the committed
+# package-lock.json (npm ci), into node_modules/ (ignored). The pages work without them.
+web-assets: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package-lock.json package.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: pages work without JavaScript; browser tests will be skipped"; fi
 
 demo: sync
 	$(UV) run --frozen lurewatch demo
