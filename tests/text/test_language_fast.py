@@ -114,3 +114,37 @@ def test_run_counts_equal_per_character_counts() -> None:
         assert _count(_NOT_LETTER_RUNS, sample) == len(not_letter.findall(sample))
         for lang, rx in SCRIPT_LANGUAGES:
             assert _count(_SCRIPT_RUNS[lang], sample) == len(rx.findall(sample)), lang
+
+
+def test_batch_walk_gives_each_texts_own_walk() -> None:
+    """`detect_languages` / `classify_many` walk a chunk at once: the same features per text
+    and the same answers as one text at a time, also with texts shorter than the automaton
+    depth and empty ones between them."""
+    from lurewatch.text.language import detect_languages
+
+    ident = _latin_identifier()
+    texts = [*WRITTEN, "é", "ab", "abcde", "", "Xin chào", *_corpus_sample(step=100)]
+    encoded = [ident._encode(t) for t in texts]
+    fast = ident._fast
+    for data, feats in zip(encoded, fast.walk_many(encoded), strict=True):
+        alone = _window_walk_of(fast, data)
+        assert feats.tolist() == alone.tolist()
+    assert ident.classify_many(texts) == [ident.classify(t)[0] for t in texts]
+    assert detect_languages(texts) == [detect_language(t) for t in texts]
+    assert ident.classify_many([]) == [] and detect_languages([]) == []
+
+
+def test_languages_of_fills_each_normalized_text() -> None:
+    from lurewatch.text import languages_of
+
+    texts = [*WRITTEN, "招聘客服，月薪一万五", "งานแอดมินที่กัมพูชา"]
+    chunk = [normalize(t) for t in texts]
+    assert languages_of(chunk) == [normalize(t).language for t in texts]
+    assert [nt.language for nt in chunk] == languages_of(chunk)
+
+
+def _window_walk_of(fast: object, data: bytes) -> object:
+    from lurewatch.text.language import _window_walk
+
+    f = fast
+    return _window_walk(data, f.nextmove, f.rowbase, f.output, f.depth, f.pairs)  # type: ignore[attr-defined]

@@ -40,7 +40,7 @@ def ngram_buckets(text: str, lo: int, hi: int, max_chars: int) -> np.ndarray:
     The text is lower-cased, cut to `max_chars` and padded with one space each side. Each
     n-gram's code points are combined by a polynomial rolling hash (uint64, wrapping), mixed with
     its length and multiplied by a golden-ratio constant; the top `HASH_BITS` bits are the
-    bucket. All in a handful of numpy operations: linear in `max_chars * hi`, ~20 us for a
+    bucket. All in a handful of numpy operations: linear in `max_chars * hi`, ~30 us for a
     150-character message, with no Python-level loop over the n-grams and no n-gram strings.
     """
     t = " " + text[:max_chars].lower() + " "
@@ -56,7 +56,12 @@ def ngram_buckets(text: str, lo: int, hi: int, max_chars: int) -> np.ndarray:
             parts.append(((h ^ np.uint64(n << 40)) * _MIX) >> np.uint64(64 - HASH_BITS))
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(parts)).astype(np.int64)
+    # sort + neighbour test rather than np.unique: numpy 2's hash-based unique measured
+    # ~2x slower on these ~500-value arrays; the result is the same sorted distinct array.
+    grams = np.sort(np.concatenate(parts)).astype(np.int64)
+    first = np.ones(len(grams), dtype=bool)
+    np.not_equal(grams[1:], grams[:-1], out=first[1:])
+    return grams[first]
 
 
 def ngram_bucket_rows(

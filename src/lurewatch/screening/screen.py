@@ -34,7 +34,7 @@ from lurewatch.screening.combine import (
 from lurewatch.screening.links import judge_links, link_hits
 from lurewatch.signals import match_signals
 from lurewatch.signals.scoring import BENIGN, SignalHit, SignalScore, score_signals
-from lurewatch.text import NormalizedText, TextTooLongError, normalize
+from lurewatch.text import NormalizedText, TextTooLongError, languages_of, normalize
 
 MODEL_MIN_WORD_CHARS = 4
 """Texts with fewer letters or digits than this ("P", "ok") give the text model nothing to go
@@ -206,7 +206,7 @@ def _screen_normalized(
     models: Mapping[str, RiskModel] | None,
 ) -> list[Assessment]:
     """The screening stages, each over every text of `nts` in turn."""
-    languages = [nt.language for nt in nts]
+    languages = languages_of(nts)
     all_indicators = [extract(nt, region=region) for nt in nts]
     all_hits = [match_signals(nt) for nt in nts]
     drafts = [
@@ -226,6 +226,12 @@ def _screen_normalized(
     for idx in by_model.values():
         model = drafts[idx[0]].model
         assert model is not None
+        if len(idx) == 1:  # screen(): the one-text path has less numpy set-up; same result
+            i = idx[0]
+            predictions[i] = model.predict_text(
+                drafts[i].nt.text, _model_extras(drafts[i].text_only), languages[i]
+            )
+            continue
         preds = model.predict_many(
             [drafts[i].nt.text for i in idx],
             extras=[_model_extras(drafts[i].text_only) for i in idx],

@@ -11,7 +11,7 @@ deliberately obfuscated.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lurewatch.text import chars, deobfuscate
@@ -19,6 +19,7 @@ from lurewatch.text.language import (
     STATISTICAL_ANSWERS,
     SUPPORTED,
     detect_language,
+    detect_languages,
     script_language,
 )
 from lurewatch.text.offsets import Edit, OffsetMap
@@ -99,6 +100,16 @@ class NormalizedText:
         return self._language
 
 
+def languages_of(texts: Sequence[NormalizedText]) -> list[str]:
+    """The `language` of each normalized text, the same answers, detected for the chunk at
+    once (`detect_languages`) for those not yet known; each text keeps its answer."""
+    todo = [nt for nt in texts if nt._language is None]
+    if len(todo) > 1:
+        for nt, lang in zip(todo, detect_languages([nt.text for nt in todo]), strict=True):
+            nt._language = lang
+    return [nt.language for nt in texts]
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalize `text` for detection; see the module docstring for the stages.
 
@@ -132,5 +143,6 @@ __all__ = [
     "NormalizedText",
     "TextTooLongError",
     "detect_language",
+    "languages_of",
     "normalize",
 ]

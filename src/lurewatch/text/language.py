@@ -10,8 +10,9 @@ are not.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -49,12 +50,34 @@ def _latin_identifier() -> Any:
         tests/text/test_language_fast.py checks that both agree on corpus texts."""
 
         def _raw_score(self, text: bytes) -> Any:
+            pending = getattr(_PENDING, "walked", None)
+            if pending is not None and pending[0] == text:
+                _PENDING.walked = None
+                return self._fast.score(pending[1])
             return self._fast(text)
+
+        def classify_many(self, texts: Sequence[str]) -> list[str]:
+            """`classify(t)[0]` for each text, the automaton walked once for all of them.
+
+            py3langid still encodes, scores, normalises and picks each label: the walk's
+            features for the text it is about to score wait in a thread-local slot, so
+            threads classifying at the same time do not see each other's."""
+            encoded = [self._encode(t) for t in texts]
+            walked = self._fast.walk_many(encoded)
+            out = []
+            for data, feats in zip(encoded, walked, strict=True):
+                _PENDING.walked = (data, feats)
+                out.append(str(self.classify(data)[0]))
+            _PENDING.walked = None
+            return out
 
     ident = _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(list(LATIN_CANDIDATES))
-    ident._fast = _fast_raw_score(ident, LanguageIdentifier._raw_score.__get__(ident))
+    ident._fast = _FastScorer(ident, LanguageIdentifier._raw_score.__get__(ident))
     return ident
+
+
+_PENDING = threading.local()
 
 
 AUTOMATON_DEPTH = 6
@@ -83,7 +106,7 @@ def _automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
         depth += 1
 
 
-def _fast_raw_score(ident: Any, fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+class _FastScorer:
     """`ident._raw_score` with the automaton walked as `depth` vectorised steps.
 
     Every byte position's state is the automaton run from the root over the `depth` bytes
@@ -91,21 +114,32 @@ def _fast_raw_score(ident: Any, fallback: Callable[[Any], Any]) -> Callable[[Any
     Features are counted in a `Counter` in text order, exactly as py3langid counts them (the
     order is the order of the float sum, so scores are equal to the last bit).
     """
-    nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)  # 39 MB: no wider copy
-    rowbase = np.asarray(ident._rowbase, dtype=np.int64)
-    output = np.asarray(ident.tk_output, dtype=np.int64)
-    depth = AUTOMATON_DEPTH
-    pairs = _pair_table(nextmove, rowbase)
 
-    def raw_score(text: Any) -> Any:
+    def __init__(self, ident: Any, fallback: Callable[[Any], Any]) -> None:
+        self.ident = ident
+        self.fallback = fallback
+        self.nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)  # 39 MB: no copy
+        self.rowbase = np.asarray(ident._rowbase, dtype=np.int64)
+        self.output = np.asarray(ident.tk_output, dtype=np.int64)
+        self.depth = AUTOMATON_DEPTH
+        self.pairs = _pair_table(self.nextmove, self.rowbase)
+
+    def __call__(self, text: Any) -> Any:
         if not isinstance(text, bytes):  # py3langid passes bytes; anything else: its own path
-            return fallback(text)
-        feats = _window_walk(text, nextmove, rowbase, output, depth, pairs)
-        if len(feats) == 0:
-            return fallback(b"")
-        return ident._sparse_score(Counter(feats.tolist()), ident.nb_ptc)
+            return self.fallback(text)
+        return self.score(
+            _window_walk(text, self.nextmove, self.rowbase, self.output, self.depth, self.pairs)
+        )
 
-    return raw_score
+    def score(self, feats: np.ndarray) -> Any:
+        """py3langid's raw scores from the feature ids a walk emitted, in text order."""
+        if len(feats) == 0:
+            return self.fallback(b"")
+        return self.ident._sparse_score(Counter(feats.tolist()), self.ident.nb_ptc)
+
+    def walk_many(self, texts: Sequence[bytes]) -> list[np.ndarray]:
+        """`_window_walk` of each text, in one pass over all of them (see `_walk_many`)."""
+        return _walk_many(texts, self.nextmove, self.rowbase, self.output, self.depth, self.pairs)
 
 
 def _pair_table(nextmove: np.ndarray, rowbase: np.ndarray) -> np.ndarray:
@@ -142,6 +176,50 @@ def _window_walk(
     return feats[feats >= 0]
 
 
+def _walk_many(
+    texts: Sequence[bytes],
+    nextmove: np.ndarray,
+    rowbase: np.ndarray,
+    output: np.ndarray,
+    depth: int,
+    pairs: np.ndarray,
+) -> list[np.ndarray]:
+    """`_window_walk` of each of `texts`, computed over their concatenation.
+
+    The full-window steps run once over all bytes (positions whose window would reach into
+    the previous text are overwritten next); the first `depth - 1` positions of every text are
+    walked from the root, all texts at once, one byte per step. Same states as walking each
+    text alone, ~15 fewer numpy calls per text."""
+    if not texts:
+        return []
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths) - lengths
+    b = np.frombuffer(b"".join(texts), dtype=np.uint8).astype(np.int64)
+    n = len(b)
+    state = np.zeros(n, dtype=np.int64)
+    w = n - depth + 1
+    if w > 0:
+        s = pairs[(b[:w] << 8) | b[1 : w + 1]]
+        for k in range(2, depth):
+            s = nextmove[rowbase[s] + b[k : k + w]]
+        state[depth - 1 :] = s
+    current = np.zeros(len(texts), dtype=np.int64)
+    for k in range(depth - 1):
+        live = np.flatnonzero(lengths > k)
+        if len(live) == 0:
+            break
+        pos = starts[live] + k
+        current[live] = nextmove[rowbase[current[live]] + b[pos]]
+        state[pos] = current[live]
+    feats = output[state]
+    bounds = np.concatenate([starts, [n]]).tolist()
+    out = []
+    for i in range(len(texts)):
+        f = feats[bounds[i] : bounds[i + 1]]
+        out.append(f[f >= 0])
+    return out
+
+
 def _count(runs: re.Pattern[str], sample: str) -> int:
     """How many characters of `sample` the one-character class repeated in `runs` matches.
 
@@ -173,6 +251,18 @@ def detect_language(text: str) -> str:
         return lang
     code, _prob = _latin_identifier().classify(text[:2000])
     return str(code)
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    """`detect_language` of each text (the same answers), for a chunk of texts: the n-gram
+    model's automaton is walked once over all texts that scripts do not decide."""
+    out = [script_language(t) for t in texts]
+    todo = [i for i, lang in enumerate(out) if lang is None]
+    if todo:
+        codes = _latin_identifier().classify_many([texts[i][:2000] for i in todo])
+        for i, code in zip(todo, codes, strict=True):
+            out[i] = code
+    return [str(lang) for lang in out]
 
 
 def script_language(text: str) -> str | None:
