@@ -204,6 +204,11 @@ def _mount() -> None:
     from lurewatch.sharing import cli as sharing_cli
 
     sharing_cli.mount(app)
+    from lurewatch.psi import cli as psi_cli
+    from lurewatch.taxii import cli as taxii_cli
+
+    psi_cli.mount(app)  # lurewatch match ...
+    taxii_cli.mount(app)  # lurewatch taxii ...
 
 
 _mount()
