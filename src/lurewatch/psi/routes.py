@@ -93,6 +93,7 @@ def _registry(request: Request) -> _Registry:
     state = request.app.state
     if not hasattr(state, "psi_registry"):
         state.psi_registry = _Registry()
+    if not hasattr(state, "psi_limits"):
         state.psi_limits = Limits.from_env()
     reg: _Registry = state.psi_registry
     return reg
