@@ -33,6 +33,16 @@ from lurewatch.store.schema import PersonalDatum
 
 MIN_CHARS = 3
 """Shorter personal values (initials) are not searched for: they would withhold everything."""
+MIN_DIGITS = 7
+"""Phone-like values are also searched as bare digits when they have at least this many."""
+_SEPARATORS: Any = re2.compile(r"[\s.()\-/\x{00A0}]+")
+
+
+def _digits(value: str) -> str | None:
+    """The digits of a value written as a number (digits, spaces, + . - ( ) /), else None."""
+    if not value or any(not (c.isdigit() or c in " +.-()/") for c in value):
+        return None
+    return "".join(c for c in value if c.isdigit())
 
 
 def _forms(value: str) -> set[str]:
@@ -72,12 +82,24 @@ class LeakGuard:
             re2.compile(f"(?i)(?:^|\\W)(?:{alternation})(?:\\W|$)") if self.values else None
         )
         self._anywhere: Any = re2.compile(f"(?i)(?:{alternation})") if self.values else None
+        # numbers written with other spacing ("81 234 5678"): digits compared with separators
+        # removed from the text, on digit boundaries
+        digits = sorted(
+            {d for v in self.values if (d := _digits(v)) and len(d) >= MIN_DIGITS},
+            key=len,
+            reverse=True,
+        )
+        self._digits: Any = (
+            re2.compile(f"(?:^|\\D)(?:{'|'.join(digits)})(?:\\D|$)") if digits else None
+        )
 
     def is_personal(self, normalized: str) -> bool:
         return normalized.lower() in self.values
 
     def found_in(self, text: str) -> bool:
-        return self._rx is not None and self._rx.search(text) is not None
+        if self._rx is not None and self._rx.search(text) is not None:
+            return True
+        return self._digits is not None and self._digits.search(_SEPARATORS.sub("", text))
 
     def leaks(self, obj: Any) -> bool:
         """Does the JSON form of `obj` contain a personal value?"""
