@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen sync
+.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
@@ -41,7 +41,7 @@ typecheck: sync
 
 # Benchmarks are not part of `make test`; results are recorded in docs/benchmarks.md.
 # Each installs the bench group (peers such as iocextract) without removing anything.
-bench: bench-extract bench-screen bench-domains
+bench: bench-extract bench-screen bench-domains bench-psi
 
 bench-extract: $(UV)
 	$(UV) sync --frozen --group bench
@@ -52,3 +52,6 @@ bench-screen: $(UV)
 
 bench-domains: $(UV)
 	$(UV) run --frozen --group bench python bench/domains.py
+
+bench-psi: $(UV)
+	$(UV) run --frozen python bench/psi.py
