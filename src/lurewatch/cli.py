@@ -190,6 +190,7 @@ def _mount() -> None:
     from lurewatch.conversation import cli as conversation_cli
     from lurewatch.domains import cli as domains_cli
     from lurewatch.model import cli as model_cli
+    from lurewatch.operations import cli as operations_cli
     from lurewatch.screening import cli as screening_cli
     from lurewatch.signals import cli as signals_cli
     from lurewatch.store import cli as store_cli
@@ -197,6 +198,7 @@ def _mount() -> None:
     app.command("screen")(screening_cli.screen_cmd)
     app.command("conversation")(conversation_cli.conversation_cmd)
     store_cli.mount(app)
+    operations_cli.mount(app)
     app.command("eval")(model_cli.evaluate)
     app.add_typer(signals_cli.rules_app, name="rules")
     app.command("domains")(domains_cli.domains_cmd)

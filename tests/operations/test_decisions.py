@@ -45,3 +45,11 @@ def test_decisions_apply_in_order_and_ignore_deleted_reports() -> None:
 def test_components() -> None:
     parts = components(["a", "b", "c", "d"], [("a", "b"), ("c", "x")])
     assert sorted(parts, key=min) == [{"a", "b"}, {"c"}, {"d"}]
+
+
+def test_reports_sharing_a_key_stay_together_when_the_star_centre_leaves() -> None:
+    # linking draws a shared key as a star around its first report
+    groups = [{"a", "b", "c", "d"}]
+    pairs = [("a", "b"), ("a", "c"), ("a", "d")]
+    got = replay(groups, pairs, [Decision("split", ("a",))], shared=[{"a", "b", "c", "d"}])
+    assert _members(got) == [{"b", "c", "d"}]

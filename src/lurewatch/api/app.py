@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from lurewatch.api import problems, routes_reports, routes_tools
+from lurewatch.api import problems, routes_operations, routes_reports, routes_tools
 from lurewatch.api.security import BodyLimit, RateLimiter
 from lurewatch.store.db import make_engine, session_factory
 from lurewatch.store.migrate import upgrade
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     problems.install(app)
     app.include_router(routes_tools.router, prefix=PREFIX)
     app.include_router(routes_reports.router, prefix=PREFIX)
+    app.include_router(routes_operations.router, prefix=PREFIX)
     from lurewatch.psi.routes import router as psi_router
     from lurewatch.taxii.routes import mount_taxii
 

@@ -92,13 +92,20 @@ def _indicators(
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Top indicators (most shared first) and example values per type for template masks."""
     per_key = Counter(k for p in members for k in set(p.indicators))
-    ranked = sorted(per_key.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def stopped(key: str) -> str | None:
+        stat = result.key_stats.get(key)
+        return stat.stopped if stat else None
+
+    # keys that link first (most shared first), then the ones that link nothing (amounts,
+    # popular hosts, hotlines): still shown, never mistaken for the operation's identifiers
+    ranked = sorted(per_key.items(), key=lambda kv: (stopped(kv[0]) is not None, -kv[1], kv[0]))
     out: list[dict[str, Any]] = []
     examples: dict[str, list[str]] = defaultdict(list)
     for key, n in ranked:
         kind, value = split_key(key)
         stat = result.key_stats.get(key)
-        if len(examples[kind]) < 5 and (stat is None or stat.stopped is None):
+        if len(examples[kind]) < 5:
             examples[kind].append(value)
         if len(out) < TOP_INDICATORS:
             out.append(
@@ -176,11 +183,16 @@ def build_operations(
     edges = [e for c in result.clusters for e in c.edges]
     known = set(universe) if universe is not None else set(result.prepared)
     known |= {r for c in result.clusters for r in c.report_ids}
+    holders: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        if e.kind == "indicator":
+            holders[e.key] |= {e.a, e.b}
     groups = replay(
         [set(c.report_ids) for c in result.clusters],
         [(e.a, e.b) for e in edges],
         decisions,
         universe=known,
+        shared=[holders[k] for k in sorted(holders)],
     )
     groups.sort(key=lambda g: min(g.members))
     # a merge asked to keep the first operation's id: honour it before matching by overlap

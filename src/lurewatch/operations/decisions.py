@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -74,11 +75,15 @@ def replay(
     pairs: Iterable[tuple[str, str]],
     decisions: Sequence[Decision],
     universe: set[str] | None = None,
+    shared: Sequence[set[str]] = (),
 ) -> list[Group]:
     """Apply `decisions` in order to the clustering `groups` (linked by evidence `pairs`).
 
     `universe` is every report that exists now (default: those in `groups`); decisions ignore
-    reports outside it. Returns the groups of at least two reports, each with the ids of the
+    reports outside it. `shared` lists sets of reports that hold one indicator key in common:
+    they stay connected to each other whichever of them is split out (linking draws a shared
+    key as a star around one report; removing that report must not cut the others apart).
+    Returns the groups of at least two reports, each with the ids of the
     decisions that changed it.
     """
     edges = list(pairs)
@@ -88,14 +93,18 @@ def replay(
         did = d.id if d.id is not None else n
         named = {r for r in d.reports if r in known}
         if d.kind == "split":
-            out = _split(out, edges, named, did)
+            out = _split(out, edges, shared, named, did)
         elif d.kind == "merge":
             out = _merge(out, named, did, d.operations[0] if d.operations else None)
     return [g for g in out if len(g.members) >= 2]
 
 
 def _split(
-    groups: list[Group], edges: list[tuple[str, str]], moved: set[str], did: int
+    groups: list[Group],
+    edges: list[tuple[str, str]],
+    shared: Sequence[set[str]],
+    moved: set[str],
+    did: int,
 ) -> list[Group]:
     if not moved:
         return groups
@@ -106,6 +115,9 @@ def _split(
             continue
         rest = g.members - moved
         rest_edges = [(a, b) for a, b in edges if a in rest and b in rest]
+        for holders in shared:
+            left = sorted(holders & rest)
+            rest_edges += list(pairwise(left))
         # a group an analyst merged stays one group: only evidence-made groups fall apart
         parts = [rest] if g.merged else components(rest, rest_edges)
         for part in parts:
