@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from lurewatch.api import problems, routes_operations, routes_reports, routes_tools
-from lurewatch.api.security import BodyLimit, RateLimiter
+from lurewatch.api.security import BodyLimit, KeyCache, RateLimiter
 from lurewatch.store.db import make_engine, session_factory
 from lurewatch.store.migrate import upgrade
 
@@ -32,6 +32,10 @@ class Settings:
     rate_burst: int = field(
         default_factory=lambda: int(os.environ.get("LUREWATCH_RATE_BURST", "200"))
     )
+    key_cache_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("LUREWATCH_KEY_CACHE_SECONDS", "5"))
+    )
+    """How long an authenticated key is remembered: a revoked key works at most this long."""
     migrate: bool = True
     warm_up: bool = True
     """Load the signal packs and models before serving, so the first requests are not slow
@@ -57,6 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
+    app.state.key_cache = KeyCache(app.state.sessions, settings.key_cache_seconds)
     problems.install(app)
     app.include_router(routes_tools.router, prefix=PREFIX)
     app.include_router(routes_reports.router, prefix=PREFIX)

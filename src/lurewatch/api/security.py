@@ -1,6 +1,11 @@
 """Authentication, authorisation, per-key rate limits and request size limits.
 
 - Keys come as `Authorization: Bearer lw_...`; only their SHA-256 is stored (store.keys).
+- Authenticated keys are remembered for a few seconds (`KeyCache`): the database lookup was
+  a tenth of the CPU of a screening request, and under load most requests come from the same
+  few keys. A revoked key therefore stops working within that TTL in every worker process
+  (default 5 s, `LUREWATCH_KEY_CACHE_SECONDS`; 0 turns the cache off). Unknown keys are not
+  remembered, so a new key works at once and guessing costs the guesser a lookup each time.
 - `require(right)` is the one dependency every route uses, so the authorisation matrix in the
   tests covers every route by construction.
 - Rate limit: a token bucket per key, in memory (one process serves an NGO's instance; a
@@ -15,16 +20,22 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import TTLCache
 from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lurewatch.api.problems import ProblemError, problem
 from lurewatch.store.access import Viewer
-from lurewatch.store.keys import authenticate
+from lurewatch.store.keys import authenticate_hash, hash_key
+
+KEY_CACHE_MAX = 10_000
+"""Distinct keys remembered at once per process (an NGO instance has tens)."""
 
 
 @dataclass
@@ -56,6 +67,58 @@ class RateLimiter:
             return (1.0 - b.tokens) / self.rate
 
 
+class KeyCache:
+    """Viewers of authenticated keys, by key hash, for `ttl` seconds after their lookup.
+
+    The lookup itself runs in the threadpool (the database may be PostgreSQL over a network);
+    a hit costs a SHA-256 and a dict lookup on the event loop."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        ttl: float,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions, self.ttl = sessions, ttl
+        self._cache: TTLCache[str, Viewer] | None = (
+            TTLCache(KEY_CACHE_MAX, ttl, timer=timer) if ttl > 0 else None
+        )
+        self._lock = threading.Lock()
+
+    def _load(self, digest: str) -> Viewer | None:
+        with self.sessions() as s:
+            return authenticate_hash(s, digest)
+
+    async def viewer(self, secret: str) -> Viewer | None:
+        """The viewer `secret` stands for, or None for an unknown or revoked key."""
+        digest = hash_key(secret)
+        if self._cache is not None:
+            with self._lock:
+                found = self._cache.get(digest)
+            if found is not None:
+                return found
+        viewer = await run_in_threadpool(self._load, digest)
+        if viewer is not None and self._cache is not None:
+            with self._lock:
+                self._cache[digest] = viewer
+        return viewer
+
+    def forget(self) -> None:
+        """Drop every remembered key (e.g. right after revoking one in this process)."""
+        if self._cache is not None:
+            with self._lock:
+                self._cache.clear()
+
+
+def key_cache(request: Request) -> KeyCache:
+    """The app's key cache (created on first use for apps not built by `create_app`)."""
+    state = request.app.state
+    cache: KeyCache | None = getattr(state, "key_cache", None)
+    if cache is None:
+        cache = state.key_cache = KeyCache(state.sessions, 0.0)
+    return cache
+
+
 def _bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -66,14 +129,14 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def require(right: str) -> Callable[[Request], Viewer]:
-    """Dependency: the caller's viewer, if its key is valid, has `right` and is under its rate."""
+def require(right: str) -> Callable[[Request], Awaitable[Viewer]]:
+    """Dependency: the caller's viewer, if its key is valid, has `right` and is under its rate.
 
-    def dependency(request: Request) -> Viewer:
+    Async, so that a remembered key is checked on the event loop without a threadpool hop."""
+
+    async def dependency(request: Request) -> Viewer:
         token = _bearer(request)
-        sessions = request.app.state.sessions
-        with sessions() as s:
-            viewer = authenticate(s, token)
+        viewer = await key_cache(request).viewer(token)
         if viewer is None:
             raise ProblemError(401, "Unknown or revoked API key.", {"WWW-Authenticate": "Bearer"})
         assert viewer.key_id is not None
@@ -106,9 +169,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.bulk_limit if scope["path"].endswith(self.bulk_suffix) else self.limit
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        too_big = problem(413, f"The request body is over the {limit:,}-byte limit.")
+        length = next((v for k, v in scope.get("headers") or () if k == b"content-length"), None)
         if length is not None and (not length.isdigit() or int(length) > limit):
+            too_big = problem(413, f"The request body is over the {limit:,}-byte limit.")
             await too_big(scope, receive, send)
             return
         seen = 0

@@ -55,10 +55,19 @@ def create_key(session: Session, org_name: str, role: str, label: str | None = N
 
 def authenticate(session: Session, secret: str) -> Viewer | None:
     """The viewer a key stands for, or None for unknown or revoked keys."""
-    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(secret)))
-    if row is None or row.revoked_at is not None:
+    return authenticate_hash(session, hash_key(secret))
+
+
+def authenticate_hash(session: Session, digest: str) -> Viewer | None:
+    """`authenticate` for a key already hashed with `hash_key` (one indexed lookup)."""
+    row = session.execute(
+        select(ApiKey.id, ApiKey.org_id, ApiKey.role).where(
+            ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)
+        )
+    ).one_or_none()
+    if row is None:
         return None
-    role: Role = row.role  # type: ignore[assignment]
+    role: Role = row.role
     return Viewer(org_id=row.org_id, role=role, key_id=row.id)
 
 

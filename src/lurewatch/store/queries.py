@@ -8,11 +8,12 @@ read is audited. Urgent reports sort first in every list.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import lurewatch
@@ -29,6 +30,8 @@ from lurewatch.store.schema import (
 MAX_PAGE = 200
 LOOKUP_REPORTS = 100
 """A lookup lists at most this many reports (newest first); counts cover all of them."""
+LOOKUP_LINKED = 50
+"""Co-occurring indicators listed by a lookup (most shared reports first)."""
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -169,58 +172,83 @@ def normalize_value(type_: str, value: str) -> str:
     return found[0].normalized if found else value.strip()
 
 
-def lookup(session: Session, viewer: Viewer, type_: str, value: str) -> dict[str, Any] | None:
-    """Have we seen this indicator? Reports, first/last seen, countries, co-occurring ones."""
-    key = normalize_value(type_, value)
-    ind_id = session.scalar(
-        select(Indicator.id).where(Indicator.type == type_, Indicator.normalized == key)
-    )
-    if ind_id is None:
-        return None
-    base = (
-        select(Occurrence.report_id)
-        .join(Report, Report.id == Occurrence.report_id)
-        .where(Occurrence.indicator_id == ind_id, visible(viewer))
-    )
-    stats = session.execute(
-        select(
-            func.count(func.distinct(Occurrence.report_id)),
-            func.min(Occurrence.seen_at),
-            func.max(Occurrence.seen_at),
-        )
-        .join(Report, Report.id == Occurrence.report_id)
-        .where(Occurrence.indicator_id == ind_id, visible(viewer))
-    ).one()
-    if not stats[0]:
-        return None
-    countries = session.scalars(
-        select(Occurrence.country)
-        .join(Report, Report.id == Occurrence.report_id)
-        .where(Occurrence.indicator_id == ind_id, visible(viewer), Occurrence.country.is_not(None))
-        .distinct()
-    ).all()
-    report_rows = session.execute(
-        select(Report.uid, Report.received_at, Report.urgent)
+@dataclass(frozen=True)
+class _LookupStatements:
+    """The statements of one lookup, built once per visibility rule and reused.
+
+    Building a select and computing its cache key cost more CPU than SQLite spends running it
+    (py-spy on the API under load: SQLAlchemy statement construction and cache keys were most
+    of a lookup's 5 ms, the SQL itself well under a millisecond), so they are built once with
+    bound parameters and run on the session's connection, skipping the ORM layer as well."""
+
+    indicator: Select[int]
+    stats: Select[int, datetime, datetime]
+    countries: Select[str | None]
+    reports: Select[str, datetime, bool]
+    linked: Select[str, str, int]
+
+
+@functools.cache
+def _lookup_statements(read_org: bool, read_shared: bool) -> _LookupStatements:
+    conds: list[ColumnElement[bool]] = []
+    if read_org:
+        conds.append(Report.org_id == bindparam("org_id"))
+    if read_shared:
+        conds.append(Report.shared.is_(True))
+    vis = or_(*conds) if conds else false()
+    ind_id: BindParameter[int] = bindparam("ind_id")
+    seen = Occurrence.indicator_id == ind_id
+    on_report = Report.id == Occurrence.report_id
+    base = select(Occurrence.report_id).join(Report, on_report).where(seen, vis)
+    reports_seen = func.count(func.distinct(Occurrence.report_id))
+    return _LookupStatements(
+        indicator=select(Indicator.id).where(
+            Indicator.type == bindparam("type"), Indicator.normalized == bindparam("key")
+        ),
+        stats=select(reports_seen, func.min(Occurrence.seen_at), func.max(Occurrence.seen_at))
+        .join(Report, on_report)
+        .where(seen, vis),
+        countries=select(Occurrence.country)
+        .join(Report, on_report)
+        .where(seen, vis, Occurrence.country.is_not(None))
+        .distinct(),
+        reports=select(Report.uid, Report.received_at, Report.urgent)
         .where(Report.id.in_(base))
         .order_by(Report.urgent.desc(), Report.received_at.desc())
-        .limit(LOOKUP_REPORTS)
-    ).all()
-    linked = session.execute(
-        select(
-            Indicator.type, Indicator.normalized, func.count(func.distinct(Occurrence.report_id))
-        )
+        .limit(LOOKUP_REPORTS),
+        linked=select(Indicator.type, Indicator.normalized, reports_seen)
         .join(Occurrence, Occurrence.indicator_id == Indicator.id)
         .where(Occurrence.report_id.in_(base), Indicator.id != ind_id)
         .group_by(Indicator.type, Indicator.normalized)
-        .order_by(func.count(func.distinct(Occurrence.report_id)).desc())
-        .limit(50)
-    ).all()
+        .order_by(reports_seen.desc())
+        .limit(LOOKUP_LINKED),
+    )
+
+
+def lookup(session: Session, viewer: Viewer, type_: str, value: str) -> dict[str, Any] | None:
+    """Have we seen this indicator? Reports, first/last seen, countries, co-occurring ones.
+
+    None when the indicator is unknown or in no report the viewer may see (the two answers
+    must look the same, or a partner could probe another organisation's data)."""
+    key = normalize_value(type_, value)
+    sql = _lookup_statements(viewer.can("read_org"), viewer.can("read_shared"))
+    conn = session.connection()
+    ind_id = conn.execute(sql.indicator, {"type": type_, "key": key}).scalar()
+    if ind_id is None:
+        return None
+    params = {"ind_id": ind_id, "org_id": viewer.org_id}
+    count, first, last = conn.execute(sql.stats, params).one()
+    if not count:
+        return None
+    countries = conn.execute(sql.countries, params).scalars().all()
+    report_rows = conn.execute(sql.reports, params).all()
+    linked = conn.execute(sql.linked, params).all()
     return {
         "type": type_,
         "normalized": key,
-        "report_count": stats[0],
-        "first_seen": iso(stats[1]),
-        "last_seen": iso(stats[2]),
+        "report_count": count,
+        "first_seen": iso(first),
+        "last_seen": iso(last),
         "countries": sorted(c for c in countries if c),
         "reports": [
             {"uid": r.uid, "received_at": iso(r.received_at), "urgent": r.urgent}
