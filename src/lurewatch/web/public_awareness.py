@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any, NoReturn
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
+from markupsafe import Markup
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -177,7 +178,10 @@ def poster_html(poster: Poster, *, for_pdf: bool) -> str:
     """The poster page in its own language (not the visitor's interface language)."""
     t = i18n.Translator(poster.lang)
     return env.get_template("public/poster.html").render(
-        t=t, poster=poster, for_pdf=for_pdf, css=poster_css() if for_pdf else ""
+        t=t,
+        poster=poster,
+        for_pdf=for_pdf,
+        css=Markup(poster_css()) if for_pdf else "",  # our own stylesheet, not user text
     )
 
 
