@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import Field
+from pydantic import Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
@@ -90,8 +90,17 @@ def split_route(
 
 
 class MergeIn(Strict):
-    operations: list[Annotated[str, Field(pattern=OP_UID)]] = Field(min_length=2, max_length=50)
+    operations: list[Annotated[str, Field(pattern=OP_UID)]] = Field(
+        min_length=2, max_length=50, json_schema_extra={"uniqueItems": True}
+    )
     note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("operations")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("name each operation once")
+        return value
 
 
 @router.post("/merge", summary="Merge operations into the first (recorded decision)")

@@ -385,10 +385,10 @@ def split_operation(
         unknown = [r for r in moved if r not in can_see]
         if unknown:
             raise OperationError(
-                422, f"Not members of {uid} that you can see: {', '.join(unknown[:5])}"
+                409, f"Not members of {uid} that you can see: {', '.join(unknown[:5])}"
             )
         if len(moved) >= len(members):
-            raise OperationError(422, "A split must leave at least one report behind.")
+            raise OperationError(409, "A split must leave at least one report behind.")
         decision = OperationDecision(
             kind="split",
             operations=[uid],
