@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
+from lurewatch.sharing.tables import ForeignObject
 from lurewatch.taxii import store
 from lurewatch.taxii.media import TAXII_MEDIA
 from lurewatch.taxii.tables import TaxiiObject
@@ -116,6 +117,9 @@ def test_post_envelope_status_and_reads(app: FastAPI, server: str, keys: dict[st
     v2 = indicator(1, oid=v1["id"], modified="2026-11-02T00:00:00.000Z")
     status = coll.add_objects({"objects": [v1, domain(1), domain(2)]})
     assert status.status == "complete" and status.success_count == 3 and status.failure_count == 0
+    with app.state.sessions() as s:  # the objects went into the store too
+        stored = set(s.scalars(select(ForeignObject.object_id)))
+    assert stored == {v1["id"], domain(1)["id"], domain(2)["id"]}
     again = coll.add_objects({"objects": [v1, v2, domain(1)]})
     messages = [s["message"] for s in again.successes]
     assert messages == ["already in the collection", "added", "already in the collection"]

@@ -13,15 +13,16 @@ and as a handle gives unrelated points, and points from one protocol cannot be r
 another.
 
 Costs measured on this machine: ~15 µs per hash to group, ~51 µs per scalar multiplication.
-With `parallel=True`, batches above `PARALLEL_MIN` are split over worker processes (spawned,
-not forked, because the API server has threads); the command line uses it, the server does not
-(one request must not take every core of a shared instance).
+With `parallel=True`, batches above `PARALLEL_MIN` are split over worker processes (forked
+from a single-threaded process, spawned otherwise); the command line uses it, the server does
+not (one request must not take every core of a shared instance).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -98,7 +99,11 @@ def _run_parallel(
     if not parallel or len(items) < PARALLEL_MIN or workers == 1:
         return fn(*head, items)
     parts = _chunks(items, workers)
-    with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
+    # fork when this process has no other thread (the command line): no re-import, ~50 ms a
+    # pool; spawn otherwise (forking a threaded process can copy a held lock). Spawned
+    # workers import lurewatch first, which costs ~2 s of CPU each.
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    with ProcessPoolExecutor(len(parts), mp_context=get_context(method)) as pool:
         futures = [pool.submit(fn, *head, part) for part in parts]
         out: list[bytes] = []
         for f in futures:

@@ -9,7 +9,8 @@ limiter (`app.state.parent`).
 Collections are visible to an organisation that may read or write them; others get 404.
 POSTed envelopes are checked whole (ids, versions, and the stix2 library's parse of every
 object); one bad object refuses the envelope with every reason listed, and nothing is added.
-Accepted envelopes are processed at once, so the status resource is `complete` on return.
+Accepted envelopes are processed at once, so the status resource is `complete` on return;
+their objects are also imported into the store (the sharing importer) in the same transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lurewatch.sharing.errors import SharingError
+from lurewatch.sharing.stix import bundle_of, import_bundle
 from lurewatch.store.access import Viewer
 from lurewatch.taxii import store
 from lurewatch.taxii.auth import sessions, viewer
@@ -236,7 +239,18 @@ def build() -> FastAPI:
                 checked = store.check_envelope(envelope)
                 successes = store.add_objects(s, coll, checked)
                 status = store.record_status(s, who, coll, successes)
-                s.commit()
+                # The objects also go into the store (filed under the posting organisation),
+                # so lookups and linking see a partner's identifiers; the sharing importer
+                # commits the collection, the status and the import together, or nothing.
+                try:
+                    import_bundle(
+                        s, bundle_of([c.body for c in checked]), who.org_id, source=f"taxii:{cid}"
+                    )
+                except SharingError as exc:
+                    s.rollback()
+                    raise TaxiiError(
+                        422, "Objects refused by the store", f"{exc}; nothing was added."
+                    ) from None
                 return store.status_resource(status)
 
         return taxii_json(await run_in_threadpool(work), status=202)
