@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +127,10 @@ class _LayoutCache:
                 self._items.move_to_end(key)
             return found
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
     def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> None:
         with self._lock:
             self._items[key] = value
@@ -158,3 +164,44 @@ def operation_graph(session: Session, viewer: Viewer, uid: str) -> dict[str, Any
     }
     CACHE.put(key, out)
     return out
+
+
+# Laying out starts when the operation's page is asked for, so it runs while the browser is
+# still loading the page and its scripts; the JSON request then finds it done or under way.
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lurewatch-graph")
+_PENDING: dict[tuple[int, str, str], Future[dict[str, Any]]] = {}
+_PENDING_LOCK = threading.Lock()
+
+
+def _compute(sessions: Callable[[], Session], viewer: Viewer, uid: str) -> dict[str, Any]:
+    with sessions() as s:
+        return operation_graph(s, viewer, uid)
+
+
+def prepare_graph(sessions: Callable[[], Session], viewer: Viewer, uid: str) -> None:
+    """Start laying out `uid` for `viewer` in the background (no-op when already started)."""
+    key = (viewer.org_id, viewer.role, uid)
+    with _PENDING_LOCK:
+        if key in _PENDING:
+            return
+        future = _POOL.submit(_compute, sessions, viewer, uid)
+        _PENDING[key] = future
+
+    def forget(_: Future[dict[str, Any]]) -> None:
+        with _PENDING_LOCK:
+            _PENDING.pop(key, None)
+
+    future.add_done_callback(forget)
+
+
+def graph_for(sessions: Callable[[], Session], viewer: Viewer, uid: str) -> dict[str, Any]:
+    """The laid-out graph: waits for a layout `prepare_graph` started, else computes it (a
+    finished background layout is in the cache). Errors are raised here, in the request."""
+    with _PENDING_LOCK:
+        future = _PENDING.get((viewer.org_id, viewer.role, uid))
+    if future is not None:
+        try:
+            return future.result(timeout=120)
+        except Exception:
+            pass
+    return _compute(sessions, viewer, uid)

@@ -35,7 +35,7 @@ from lurewatch.operations.queries import (
 from lurewatch.store.access import Viewer
 from lurewatch.store.queries import lookup as store_lookup
 from lurewatch.web.analyst import data
-from lurewatch.web.analyst.graph import operation_graph
+from lurewatch.web.analyst.graph import graph_for, prepare_graph
 from lurewatch.web.render import render
 from lurewatch.web.security import (
     WebError,
@@ -53,7 +53,7 @@ EXPORT_FORMATS = ("stix", "misp")
 MAX_LOOKUP_VALUE = 512
 MAX_NOTE = 500
 MAX_SPLIT_REPORTS = 1000
-GRAPH_TABLE_ROWS = 300
+GRAPH_TABLE_ROWS = 200
 """Rows of the no-JavaScript evidence table; the graph itself shows every edge."""
 
 Reader = Annotated[Viewer, Depends(require_login("read"))]
@@ -241,6 +241,21 @@ def _bars(counts: dict[str, int] | None) -> list[tuple[str, int, int]]:
     return [(k, int(v), top) for k, v in items]
 
 
+TIMELINE_DAYS = 60
+"""Above this many distinct days the timeline counts reports per month instead."""
+
+
+def _timeline(days: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """(day or month, reports, the largest count), oldest first."""
+    counts: dict[str, int] = {}
+    monthly = len(days) > TIMELINE_DAYS
+    for t in days:
+        when = str(t["date"])[:7] if monthly else str(t["date"])
+        counts[when] = counts.get(when, 0) + int(t["reports"])
+    top = max(counts.values(), default=0) or 1
+    return [(k, n, top) for k, n in sorted(counts.items())]
+
+
 def _template_parts(template: dict[str, Any] | None) -> list[tuple[str, str | None]]:
     """The template text cut into (text, slot name or None) using the slots' offsets."""
     if not template:
@@ -270,6 +285,7 @@ def _template_parts(template: dict[str, Any] | None) -> list[tuple[str, str | No
 @router.get("/analyst/operations/{uid}")
 def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
     _check_uid(uid, OP_UID)
+    prepare_graph(request.app.state.sessions, viewer, uid)
     with _sessions(request)() as s:
         try:
             op = detail(s, viewer, uid)
@@ -291,7 +307,7 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
             "countries": _bars(op.get("countries")),
             "op_languages": _bars(op.get("languages")),
             "categories": _bars(op.get("categories")),
-            "timeline": sorted(_bars({t["date"]: t["reports"] for t in timeline})),
+            "timeline": _timeline(timeline),
             "template_parts": _template_parts(op.get("template")),
             "evidence_rows": evidence[:GRAPH_TABLE_ROWS],
             "evidence_more": max(0, int(op.get("evidence_total") or 0) - GRAPH_TABLE_ROWS),
@@ -307,11 +323,10 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
 @router.get("/analyst/operations/{uid}/graph.json")
 def operation_graph_json(request: Request, uid: str, viewer: Reader) -> Response:
     _check_uid(uid, OP_UID)
-    with _sessions(request)() as s:
-        try:
-            graph = operation_graph(s, viewer, uid)
-        except OperationError as exc:
-            return JSONResponse({"error": exc.detail}, status_code=exc.status)
+    try:
+        graph = graph_for(request.app.state.sessions, viewer, uid)
+    except OperationError as exc:
+        return JSONResponse({"error": exc.detail}, status_code=exc.status)
     body = json.dumps(graph, separators=(",", ":"), ensure_ascii=False)
     return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
 
