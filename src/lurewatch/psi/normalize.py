@@ -9,11 +9,16 @@ through the extractor, which is what `lurewatch lookup` does.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import phonenumbers
 
 from lurewatch.store.queries import normalize_value
 
-MATCHABLE_TYPES = ("phone", "crypto_wallet", "bank_account", "iban", "handle", "email", "domain")
+MatchableType = Literal[
+    "phone", "crypto_wallet", "bank_account", "iban", "handle", "email", "domain"
+]
+MATCHABLE_TYPES: tuple[str, ...] = get_args(MatchableType)
 """Identifier types PSI accepts: what partners hold in common (not money amounts, not IPs)."""
 
 

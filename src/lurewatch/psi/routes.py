@@ -22,23 +22,38 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
-from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
+from lurewatch.api.problems import PROBLEM_RESPONSES, PROBLEM_SCHEMA, ProblemError
 from lurewatch.api.security import require
 from lurewatch.psi import group
 from lurewatch.psi.limits import LimitError, Limits
-from lurewatch.psi.normalize import MATCHABLE_TYPES
+from lurewatch.psi.normalize import MatchableType
 from lurewatch.psi.protocol import ProtocolError, Responder
 from lurewatch.psi.sets import store_values
 from lurewatch.psi.tables import PsiSession
 from lurewatch.store.access import Viewer, audit
 
-router = APIRouter(prefix="/psi", tags=["private matching"], responses=PROBLEM_RESPONSES)
+_EXTRA: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": title,
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    }
+    for code, title in ((400, "Malformed points or request"), (409, "Out of order"))
+}
+router = APIRouter(
+    prefix="/psi", tags=["private matching"], responses={**PROBLEM_RESPONSES, **_EXTRA}
+)
+_BINARY: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Points, 32 bytes each",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 CHUNK_POINTS = 30_000
 """Points per request: 960,000 bytes, under the API's default 1 MiB body limit."""
 OCTETS = "application/octet-stream"
@@ -100,9 +115,9 @@ def _registry(request: Request) -> _Registry:
 
 
 class SessionRequest(BaseModel):
-    protocol: str = Field(description=f"Must be '{group.PROTOCOL}'.")
-    type: str = Field(description=f"One of {', '.join(MATCHABLE_TYPES)}.")
-    size: int = Field(ge=0, description="Number of distinct values the initiator will offer.")
+    protocol: Literal["lurewatch-psi/1"] = Field(description="The protocol and its version.")
+    type: MatchableType = Field(description="The identifier type both sides match.")
+    size: int = Field(ge=1, le=10_000_000, description="Distinct values the initiator offers.")
 
 
 class SessionAnswer(BaseModel):
@@ -150,12 +165,6 @@ def create_session(
     """Open a matching session: checks the limits, then blinds this instance's set."""
     reg = _registry(request)
     limits: Limits = request.app.state.psi_limits
-    if body.protocol != group.PROTOCOL:
-        raise ProblemError(
-            400, f"Unknown protocol {body.protocol!r}; this side speaks {group.PROTOCOL}."
-        )
-    if body.type not in MATCHABLE_TYPES:
-        raise ProblemError(400, f"Type must be one of {', '.join(MATCHABLE_TYPES)}.")
     shared_only = os.environ.get("LUREWATCH_PSI_SCOPE", "all") == "shared"
     with _sessions(request)() as s:
         values = store_values(s, body.type, shared_only=shared_only)
@@ -164,7 +173,7 @@ def create_session(
             limits.check_usage(s, viewer.org_id, body.type, body.size)
         except LimitError as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-            status = 429 if exc.retry_after else 422
+            status = 429 if exc.retry_after else 403  # a policy refusal, not a bad request
             raise ProblemError(status, str(exc), headers) from None
         sid = str(uuid.uuid4())
         row = PsiSession(
@@ -208,7 +217,7 @@ def _offset(live: _Live, offset: int, done: int, what: str) -> None:
         raise ProblemError(409, f"The next {what} chunk starts at offset {done}, not {offset}.")
 
 
-@router.post("/sessions/{sid}/offer", response_class=Response)
+@router.post("/sessions/{sid}/offer", response_class=Response, responses=_BINARY)
 async def offer_chunk(
     sid: str,
     request: Request,
@@ -249,7 +258,7 @@ def _session_size(request: Request, sid: str) -> int:
         return row.initiator_size
 
 
-@router.get("/sessions/{sid}/points", response_class=Response)
+@router.get("/sessions/{sid}/points", response_class=Response, responses=_BINARY)
 def responder_points(
     sid: str, request: Request, viewer: Annotated[Viewer, Depends(require("lookup"))]
 ) -> Response:
