@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import ipaddress
+import json
 import random
 import re
 import sys
@@ -215,17 +216,56 @@ def benchmark_texts(max_chars: int = 300) -> list[str]:
     return texts
 
 
+def _outputs(texts: list[str]) -> Iterable[str]:
+    for t in texts:
+        yield json.dumps([i.to_dict() for i in extract(t)], ensure_ascii=False, sort_keys=True)
+
+
+def snapshot(texts: list[str], path: Path) -> int:
+    """Every text's `to_dict()` list, one JSON line per text, to diff a change against."""
+    with path.open("w", encoding="utf-8") as fh:
+        for line in _outputs(texts):
+            fh.write(line + "\n")
+    print(f"{len(texts):,} texts' indicators written to {path}")
+    return 0
+
+
+def compare(texts: list[str], path: Path) -> int:
+    """Texts whose `extract()` output differs from a `--snapshot` (exit status 1 if any)."""
+    with path.open(encoding="utf-8") as fh:
+        before = [line.rstrip("\n") for line in fh]
+    if len(before) != len(texts):
+        print(f"{path} holds {len(before):,} texts, this run {len(texts):,}: same --limit?")
+        return 2
+    differ = 0
+    for text, old, new in zip(texts, before, _outputs(texts), strict=True):
+        if old != new:
+            differ += 1
+            if differ <= 20:
+                print(f"DIFFERS: {text[:100]!r}\n  before {old}\n  after  {new}")
+    print(f"{differ:,} of {len(texts):,} texts differ")
+    return 1 if differ else 0
+
+
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--limit", type=int, default=0, help="use only the first N texts")
+    parser.add_argument(
+        "--snapshot", type=Path, help="write every text's extract() output as JSONL and stop"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="compare extract() output with a --snapshot file and stop"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     note = pin_one_core()
     texts = benchmark_texts()
     random.Random(20261121).shuffle(texts)  # a --limit sample then mixes every corpus
     if args.limit:
         texts = texts[: args.limit]
+    if args.snapshot or args.compare:
+        sys.exit(snapshot(texts, args.snapshot) if args.snapshot else compare(texts, args.compare))
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     avg = sum(map(len, texts)) / max(len(texts), 1)
     print(f"corpus: {len(texts):,} texts, {mb:.1f} MB, {avg:.0f} characters on average, {note}")

@@ -33,6 +33,7 @@ from lurewatch.screening.combine import (
 )
 from lurewatch.screening.links import judge_links, link_hits
 from lurewatch.signals import match_signals
+from lurewatch.signals.engine import match_signals_many
 from lurewatch.signals.scoring import BENIGN, SignalHit, SignalScore, score_signals
 from lurewatch.text import NormalizedText, TextTooLongError, languages_of, normalize
 
@@ -208,7 +209,9 @@ def _screen_normalized(
     """The screening stages, each over every text of `nts` in turn."""
     languages = languages_of(nts)
     all_indicators = [extract(nt, region=region) for nt in nts]
-    all_hits = [match_signals(nt) for nt in nts]
+    # A chunk goes through the Hyperscan-compiled prefilter (same hits; see
+    # SignalEngine.match_many); one text keeps RE2's, which needs no compiling.
+    all_hits = match_signals_many(nts) if len(nts) > 1 else [match_signals(nt) for nt in nts]
     drafts = [
         _draft(nt, inds, hits, kind, sender_known, channel)
         for nt, inds, hits in zip(nts, all_indicators, all_hits, strict=True)

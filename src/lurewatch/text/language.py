@@ -273,20 +273,20 @@ def script_language(text: str) -> str | None:
     tables miss the CPU cache: ~0.5 ms per call on a busy machine), and a caller that gets the
     same result for every possible answer need not run it (see `phone._Regions`)."""
     sample = text[:2000]
-    letters = len(sample) - _count(_NOT_LETTER_RUNS, sample)
+    # The letters left once every run of non-letters is cut out: one C call and one string,
+    # where summing the runs built a list of every space and punctuation run (~2x slower).
+    letters = len(_NOT_LETTER_RUNS.sub("", sample))
     if letters == 0:
         return "und"
-    if _ANY_SCRIPT.search(sample) is None:
-        counts = dict.fromkeys((lang for lang, _rx in SCRIPT_LANGUAGES), 0)
-    else:
+    if _ANY_SCRIPT.search(sample) is not None:  # no such character: every count is 0
         counts = {lang: _count(_SCRIPT_RUNS[lang], sample) for lang, _rx in SCRIPT_LANGUAGES}
-    # Japanese mixes Kana with Han: any real share of Kana makes Han text Japanese.
-    if counts["ja"] and counts["ja"] * 10 >= counts["zh"]:
-        counts["ja"] += counts["zh"]
-        counts["zh"] = 0
-    lang, best = max(counts.items(), key=lambda kv: kv[1])
-    if best >= 2 and best * 5 >= letters:
-        return lang
+        # Japanese mixes Kana with Han: any real share of Kana makes Han text Japanese.
+        if counts["ja"] and counts["ja"] * 10 >= counts["zh"]:
+            counts["ja"] += counts["zh"]
+            counts["zh"] = 0
+        lang, best = max(counts.items(), key=lambda kv: kv[1])
+        if best >= 2 and best * 5 >= letters:
+            return lang
     if letters < 2:
         return "und"
     if len(_VIETNAMESE.findall(sample)) >= 2:
