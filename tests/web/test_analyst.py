@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,12 +22,13 @@ from sqlalchemy import Engine, select
 
 from lurewatch.api import Settings, create_app
 from lurewatch.operations.tables import Operation, OperationDecision, OperationMember
+from lurewatch.store import make_engine, upgrade
 from lurewatch.store.access import Viewer
 from lurewatch.store.intake import ReportIn
 from lurewatch.store.keys import create_key, get_or_create_org
 from lurewatch.store.repository import ingest
 from lurewatch.store.schema import Report
-from tests.store.conftest import db_url, engine  # noqa: F401  (shared fixtures)
+from tests.store.conftest import _pg_database, db_url, engine  # noqa: F401  (shared fixtures)
 
 PHONE = "+66 92 418 7730"
 XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>"
@@ -192,10 +194,51 @@ def _seed(client: TestClient) -> World:
     return World(client, keys, uids, "op-aaaaaaaaaaaa", "op-bbbbbbbbbbbb")
 
 
+@dataclass
+class Seeded:
+    app: Any
+    keys: dict[str, str]
+    uids: dict[str, str]
+
+
+def _app(engine: Engine) -> Any:  # noqa: F811
+    return create_app(Settings(rate_per_second=1000, rate_burst=1000), engine=engine)
+
+
+def _client(app: Any) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeded]:
+    """One seeded store per database kind for the tests that only read (fast: seeded once)."""
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('analyst') / 'store.db'}"])
+    else:
+        urls = _pg_database()
+    for url in urls:
+        eng = make_engine(url)
+        upgrade(eng)
+        app = _app(eng)
+        with _client(app) as client:
+            w = _seed(client)
+        yield Seeded(app, w.keys, w.uids)
+        eng.dispose()
+
+
 @pytest.fixture
-def world(engine: Engine) -> Iterator[World]:  # noqa: F811
-    app = create_app(Settings(rate_per_second=1000, rate_burst=1000), engine=engine)
-    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+def world(seeded: Seeded) -> Iterator[World]:
+    """A fresh browser-like client (own cookies) on the module's seeded store."""
+    with _client(seeded.app) as client:
+        yield World(client, seeded.keys, seeded.uids, "op-aaaaaaaaaaaa", "op-bbbbbbbbbbbb")
+
+
+@pytest.fixture
+def fresh(engine: Engine) -> Iterator[World]:  # noqa: F811
+    """A store of its own, for the tests that change operations (split, merge)."""
+    with _client(_app(engine)) as client:
         yield _seed(client)
 
 
@@ -356,7 +399,8 @@ def test_graph_json_has_only_visible_reports(world: World) -> None:
     assert json.dumps(g).count(world.uids["a"]) == 0
 
 
-def test_split_is_recorded_and_needs_csrf_and_the_edit_right(world: World) -> None:
+def test_split_is_recorded_and_needs_csrf_and_the_edit_right(fresh: World) -> None:
+    world = fresh
     log_in(world.client, world.keys["analyst"])
     page = f"/analyst/operations/{world.op}"
     url = f"{page}/split"
@@ -377,7 +421,8 @@ def test_split_is_recorded_and_needs_csrf_and_the_edit_right(world: World) -> No
     assert "Split recorded" in world.client.get(r.headers["location"]).text
 
 
-def test_merge_is_recorded(world: World) -> None:
+def test_merge_is_recorded(fresh: World) -> None:
+    world = fresh
     log_in(world.client, world.keys["analyst"])
     page = f"/analyst/operations/{world.op}"
     bad = world.client.post(

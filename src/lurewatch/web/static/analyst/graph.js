@@ -25,7 +25,7 @@
         var n = nodes[i], isReport = n[1] === "report";
         g.addNode(n[0], {
           x: n[3], y: n[4],
-          size: isReport ? 3 : Math.min(10, 3 + Math.sqrt(n[5] || 1)),
+          size: isReport ? 3 : Math.min(8, 1.5 + Math.sqrt(n[5] || 1)),
           color: isReport ? COLORS.report : COLORS.indicator,
           label: isReport ? "report " + n[2] + (n[5] ? " (" + n[5] + ")" : "") : n[1] + " " + n[2],
           kind: n[1], ref: n[0]
