@@ -61,6 +61,7 @@ after the first frame is handled within it (a person perceives a longer pause as
 T0 = datetime(2026, 2, 1, 8, 0, tzinfo=UTC)
 
 pytestmark = [
+    pytest.mark.slow,  # a browser, a seeded store and a 5,000-node operation: about a minute
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
     pytest.mark.skipif(
         vendor_file("sigma.min.js") is None, reason="npm assets missing: run make web-assets"
