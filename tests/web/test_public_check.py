@@ -140,6 +140,20 @@ def test_seen_in_reports_only_for_logged_in_analysts(client: TestClient, web_app
     assert "in 2 reports" in logged_in
 
 
+def test_message_about_someone_held_shows_emergency_help_first(client: TestClient) -> None:
+    token = csrf(client, "/check?lang=vi")
+    text = (
+        "Mẹ ơi, con bị giữ ở Campuchia, họ lấy hộ chiếu của con và bắt đóng 5,000 USD tiền chuộc. "
+        "Con không thể rời đi. Telegram @kh_compound_boss"
+    )
+    html = main(post_check(client, token, text=text, country="VN"))
+    assert 'id="urgent"' in html
+    assert html.index('id="urgent"') < html.index('id="verdict"')
+    assert 'href="tel:' in html[: html.index('id="verdict"')]
+    plain = main(post_check(client, token, text=EN_AD))
+    assert 'id="urgent"' not in plain
+
+
 def test_empty_text_is_a_clear_error(client: TestClient) -> None:
     token = csrf(client)
     r = client.post("/check", data={"csrf_token": token, "text": "   "})

@@ -37,6 +37,7 @@ from lurewatch.store.intake import MAX_TEXT_CHARS
 from lurewatch.store.queries import visible
 from lurewatch.store.schema import Indicator as StoredIndicator
 from lurewatch.store.schema import Occurrence, Report
+from lurewatch.store.triage import triage
 from lurewatch.web import i18n
 from lurewatch.web.render import render
 from lurewatch.web.security import WebError, current_viewer
@@ -227,6 +228,7 @@ def check_page(request: Request, context: dict[str, Any], status_code: int = 200
         "countries": COUNTRIES,
         "result": None,
         "error": None,
+        "urgent_advice": None,
         "max_chars": MAX_TEXT_CHARS,
     }
     base.update(context)
@@ -285,11 +287,20 @@ def check_chat(inp: CheckInput, lang: str) -> dict[str, Any]:
     }
 
 
+def urgent_advice(text: str, lang: str, country: str) -> Advice | None:
+    """Emergency guidance when the text says someone is held (passport taken, cannot leave,
+    violence, ransom): a family member pasting a son's message needs that before any verdict."""
+    if not triage(text).urgent:
+        return None
+    return advice_for("trafficking_lure", lang, country or None, urgent=True)
+
+
 async def check_post(request: Request, form: FormData) -> Response:
     inp, uploaded = await read_check_form(form)
     lang = i18n.choose(request)
     if not inp.text.strip():
         return check_page(request, {"inp": inp, "error": "check_empty"}, 400)
+    urgent = urgent_advice(inp.text, lang, inp.country)
     if _looks_like_chat(inp.text, inp.kind, uploaded):
         try:
             result = check_chat(inp, lang)
@@ -304,4 +315,4 @@ async def check_post(request: Request, form: FormData) -> Response:
             result = check_text(request, inp, lang)
     else:
         result = check_text(request, inp, lang)
-    return check_page(request, {"inp": inp, "result": result})
+    return check_page(request, {"inp": inp, "result": result, "urgent_advice": urgent})
