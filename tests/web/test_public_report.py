@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
+from lurewatch.api import Settings, create_app
 from lurewatch.store.schema import Occurrence, PersonalDatum, Report
+from lurewatch.web import public_report
 from lurewatch.web.public_report import HELD_CUE, SOURCE
+from tests.store.conftest import db_url, engine  # noqa: F401  (SQLite and PostgreSQL)
 from tests.web.conftest import csrf, fixture_path
 
 REF_RE = re.compile(r'id="reference">([0-9a-f-]{36})<')
@@ -193,3 +197,42 @@ def test_public_reports_throttled_per_address(client: TestClient, web_app: FastA
     finally:
         web_app.state.web_limiter = saved
     assert codes == [201, 201, 429]
+
+
+def test_report_is_written_whole_on_both_databases(
+    engine: Engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite and PostgreSQL: an urgent report with personal data lands whole; a failure
+    after staging (here: injected) leaves nothing and answers with the error page."""
+    app = create_app(Settings(warm_up=False), engine=engine)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        token = csrf(c, "/report")
+        fields = {
+            "csrf_token": token,
+            "text": "Agent took my sister to Poipet for a casino job, Line ID poipet_agent_77",
+            "held": "yes",
+            "victim": "Dara",
+        }
+        r = c.post("/report", data=fields)
+        assert r.status_code == 201
+        uid = REF_RE.search(r.text).group(1)  # type: ignore[union-attr]
+        report = stored(app, uid)
+        assert report.urgent and HELD_CUE in report.urgency
+        assert personal(app, uid) == [("victim", "name", "Dara")]
+
+        real = public_report.stage_many
+
+        def failing(*args: object, **kwargs: object) -> object:
+            real(*args, **kwargs)  # type: ignore[arg-type]
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(public_report, "stage_many", failing)
+        fields["text"] = "A second report that must not be half written, Telegram @half_written"
+        with app.state.sessions() as s:
+            before = s.scalar(select(func.count()).select_from(Report))
+        r = c.post("/report", data=fields)
+        assert r.status_code == 500 and "Nothing was saved" in r.text
+        with app.state.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(Report)) == before
+            assert s.scalar(select(func.count()).select_from(PersonalDatum)) == 1
