@@ -70,3 +70,24 @@ def test_hostile_sizes_are_cut() -> None:
     assert len(tokenize(huge["a"])) <= MAX_CHARS
     t = derive_template(huge)
     assert t is not None and len(t.text) <= MAX_CHARS
+
+
+def test_tokenizer_agrees_with_an_re2_reference() -> None:
+    """The hand loop gives the tokens of this RE2 pattern (kept here as the reference) on
+    every text of the bundled sample, which spans nine languages."""
+    import json
+    from pathlib import Path
+
+    import re2  # type: ignore[import-untyped]
+
+    from lurewatch.operations.cli import SAMPLE
+
+    cont = r"\p{Han}\p{Thai}\p{Lao}\p{Myanmar}\p{Khmer}\p{Hiragana}\p{Katakana}"
+    ref = re2.compile(rf"\{{[a-z_]{{1,20}}\}}|[{cont}]\p{{M}}*|[^\s\p{{P}}\p{{S}}{cont}]+|\S")
+    texts = ["a{phone}b {Not_a_mask} {x} 1,500.00 é́ ຫວຍ", *ADS.values()]
+    for line in Path(SAMPLE).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        texts += [row["text"]] if "text" in row else [m["text"] for m in row["messages"]]
+    for text in texts:
+        want = [(m.group(), m.start(), m.end()) for m in ref.finditer(text)]
+        assert [(t.text, t.start, t.end) for t in tokenize(text)] == want, text
