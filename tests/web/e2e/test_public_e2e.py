@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.web.conftest import fixture_path
 from tests.web.e2e.conftest import (
     LiveServer,
@@ -16,6 +18,8 @@ from tests.web.e2e.conftest import (
     shot,
 )
 from tests.web.test_public_check import THAI_AD
+
+pytestmark = pytest.mark.slow  # one server start with its model warm-up: about a minute on CI
 
 PUBLIC_PAGES = ("/check", "/report", "/awareness", "/awareness/trafficking_lure?in=en")
 CHAT = fixture_path("chat_en_whatsapp.txt")
