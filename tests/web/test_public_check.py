@@ -179,6 +179,19 @@ def test_script_and_event_handlers_are_escaped_everywhere(client: TestClient) ->
     assert "&lt;script&gt;" in html
 
 
+def test_hostile_paths_and_fields_are_escaped_or_ignored(client: TestClient) -> None:
+    r = client.get("/%3Cscript%3Ealert(1)%3C/script%3E?x=%22%3E%3Cb%3E")
+    assert r.status_code == 404
+    assert "<script>alert(1)" not in r.text and '"><b>' not in r.text
+    token = csrf(client)
+    r = client.post(
+        "/check",
+        data={"csrf_token": token, "kind": "job_ad"},
+        files={"text": ("t.txt", b"a file where a text belongs", "text/plain")},
+    )
+    assert r.status_code == 400 and "UploadFile" not in r.text
+
+
 def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None:
     r = client.get("/check")
     csp = r.headers["content-security-policy"]

@@ -161,16 +161,22 @@ def _looks_like_chat(text: str, kind: Kind, uploaded: bool) -> bool:
     return False
 
 
+def text_field(form: FormData, name: str) -> str:
+    """A text field of the form ("" when missing, or when a file was sent under its name)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
 async def read_check_form(form: FormData) -> tuple[CheckInput, bool]:
     """The fields of the check form; (input, whether a file was uploaded)."""
-    raw_kind = str(form.get("kind") or "auto")
+    raw_kind = text_field(form, "kind") or "auto"
     kind: Kind = raw_kind if raw_kind in KINDS else "auto"
-    country = str(form.get("country") or "").upper()
+    country = text_field(form, "country").upper()
     inp = CheckInput(
-        text=str(form.get("text") or ""),
+        text=text_field(form, "text"),
         kind=kind,
         country=country if country in COUNTRIES else "",
-        me=str(form.get("me") or "")[:200],
+        me=text_field(form, "me")[:200],
     )
     upload = form.get("chat_file")
     uploaded = False
