@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from lurewatch.store.db import make_engine, session_factory
 from lurewatch.store.keys import create_key, get_or_create_org
@@ -128,7 +128,7 @@ def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         *("--log-level", "warning", "--no-access-log"),
     ]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # each worker loads the models and lists first
     ready = 0
     while time.monotonic() < deadline and ready < 3 * workers:
         # several answers in a row, so that every worker has started (each warms up first)
@@ -289,11 +289,15 @@ def measure(
     return run
 
 
+def phone_values(n: int) -> list[str]:
+    return [f"+6681{i:07d}" for i in range(n)]
+
+
 def fill(url: str, n: int, per_report: int, batch: int = 20_000) -> list[str]:
     """n phone indicators with one occurrence each, `per_report` per report (a report names a
     handful of identifiers), written with Core bulk INSERTs."""
     engine = make_engine(url)
-    values = [f"+6681{i:07d}" for i in range(n)]
+    values = phone_values(n)
     now = datetime.now(UTC)
     with session_factory(engine)() as s:
         org = get_or_create_org(s, "bench").id
@@ -399,6 +403,12 @@ def main() -> None:
     ap.add_argument("--lookup-concurrency", type=int, default=4)
     ap.add_argument("--client", choices=("wrk", "httpx"), default=None)
     ap.add_argument("--only", choices=("screen", "lookup"), default=None)
+    ap.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="SQLite file to keep between runs (filled once; default: a temporary one)",
+    )
     args = ap.parse_args()
     client = args.client or ("wrk" if shutil.which("wrk") else "httpx")
     drive: Driver = _wrk if client == "wrk" else _httpx
@@ -408,11 +418,13 @@ def main() -> None:
     )
 
     with tempfile.TemporaryDirectory(prefix="lw-bench-api-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        db = args.db or Path(tmp) / "bench.db"
+        url = f"sqlite:///{db}"
         engine = make_engine(url)
         upgrade(engine)
         with session_factory(engine)() as s:
             key = create_key(s, "bench", "analyst")
+            stored = s.scalar(select(func.count()).select_from(Indicator)) or 0
         engine.dispose()
         port = _port()
         base = f"http://127.0.0.1:{port}"
@@ -435,11 +447,15 @@ def main() -> None:
 
         if args.only in (None, "lookup"):
             t0 = time.monotonic()
-            values = fill(url, args.indicators, args.per_report)
-            print(
-                f"filled {len(values):,} indicators + occurrences "
-                f"({args.per_report} per report) in {time.monotonic() - t0:.0f}s"
-            )
+            if stored == 0:
+                fill(url, args.indicators, args.per_report)
+                print(
+                    f"filled {args.indicators:,} indicators + occurrences "
+                    f"({args.per_report} per report) in {time.monotonic() - t0:.0f}s"
+                )
+            elif stored != args.indicators:
+                sys.exit(f"{db} holds {stored:,} indicators, not {args.indicators:,}")
+            values = phone_values(args.indicators)
             proc = _serve(url, port, args.workers)
             try:
                 rnd = random.Random(7)

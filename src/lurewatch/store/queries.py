@@ -179,10 +179,12 @@ class _LookupStatements:
     Building a select and computing its cache key cost more CPU than SQLite spends running it
     (py-spy on the API under load: SQLAlchemy statement construction and cache keys were most
     of a lookup's 5 ms, the SQL itself well under a millisecond), so they are built once with
-    bound parameters and run on the session's connection, skipping the ORM layer as well."""
+    bound parameters and run on the session's connection, skipping the ORM layer as well. Each
+    is driven by an index: (type, normalized) on indicators, (indicator_id, seen_at) and
+    report_id on occurrences, the primary key of reports."""
 
-    indicator: Select[int]
-    stats: Select[int, datetime, datetime]
+    stats: Select[int, int, datetime, datetime]
+    """Indicator id, visible reports, first and last seen: no row when unknown or invisible."""
     countries: Select[str | None]
     reports: Select[str, datetime, bool]
     linked: Select[str, str, int]
@@ -202,12 +204,13 @@ def _lookup_statements(read_org: bool, read_shared: bool) -> _LookupStatements:
     base = select(Occurrence.report_id).join(Report, on_report).where(seen, vis)
     reports_seen = func.count(func.distinct(Occurrence.report_id))
     return _LookupStatements(
-        indicator=select(Indicator.id).where(
-            Indicator.type == bindparam("type"), Indicator.normalized == bindparam("key")
-        ),
-        stats=select(reports_seen, func.min(Occurrence.seen_at), func.max(Occurrence.seen_at))
+        stats=select(
+            Indicator.id, reports_seen, func.min(Occurrence.seen_at), func.max(Occurrence.seen_at)
+        )
+        .join(Occurrence, Occurrence.indicator_id == Indicator.id)
         .join(Report, on_report)
-        .where(seen, vis),
+        .where(Indicator.type == bindparam("type"), Indicator.normalized == bindparam("key"), vis)
+        .group_by(Indicator.id),
         countries=select(Occurrence.country)
         .join(Report, on_report)
         .where(seen, vis, Occurrence.country.is_not(None))
@@ -233,13 +236,12 @@ def lookup(session: Session, viewer: Viewer, type_: str, value: str) -> dict[str
     key = normalize_value(type_, value)
     sql = _lookup_statements(viewer.can("read_org"), viewer.can("read_shared"))
     conn = session.connection()
-    ind_id = conn.execute(sql.indicator, {"type": type_, "key": key}).scalar()
-    if ind_id is None:
+    params: dict[str, Any] = {"type": type_, "key": key, "org_id": viewer.org_id}
+    stats = conn.execute(sql.stats, params).one_or_none()
+    if stats is None:
         return None
-    params = {"ind_id": ind_id, "org_id": viewer.org_id}
-    count, first, last = conn.execute(sql.stats, params).one()
-    if not count:
-        return None
+    ind_id, count, first, last = stats
+    params["ind_id"] = ind_id
     countries = conn.execute(sql.countries, params).scalars().all()
     report_rows = conn.execute(sql.reports, params).all()
     linked = conn.execute(sql.linked, params).all()
