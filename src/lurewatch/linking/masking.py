@@ -88,10 +88,11 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
     """`text` with each (start, end, indicator type) span replaced by its slot token.
 
     Overlapping spans (a `t.me/x` URL that is also a handle) are merged; the first-starting,
-    longest span names the slot."""
+    longest span names the slot (a phone rather than the handle written as that phone)."""
     out: list[str] = []
     pos = 0
-    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+    # a "WhatsApp +66..." handle is also the phone: the more specific type names the slot
+    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1], s[2] == "handle")):
         if start < pos:
             continue
         out.append(text[pos:start])
@@ -122,8 +123,8 @@ def mask_many(
     try:
         table = pa.table({"t": pa.array(cut, pa.string())})
         cur.register("mask_input", table)
-        out = cur.execute(f"SELECT {_EXPR} FROM mask_input", _PARAMS).fetchnumpy()
-        return [str(x) for x in out[next(iter(out))]]
+        out = cur.sql(f"SELECT {_EXPR} AS m FROM mask_input", params=_PARAMS).to_arrow_table()
+        return [str(x) for x in out.column("m").to_pylist()]
     finally:
         cur.close()
 

@@ -103,3 +103,6 @@ class LinkResult:
     key_stats: dict[str, KeyStat] = field(default_factory=dict)
     bad: list[tuple[int, str]] = field(default_factory=list)
     """Input lines that were skipped: (line number, reason)."""
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    """Wall seconds per phase (`prepare`, `stages`, `assemble`), for benchmarks and logs.
+    Added by the engines (H1); not part of what makes two results equal."""

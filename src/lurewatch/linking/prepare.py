@@ -34,8 +34,8 @@ class PreparedBatch:
     reports: list[PreparedReport]
     sig: Signatures
     has_sig: np.ndarray
-    keys: list[list[tuple[str, str | None]]]
-    """Per report: (key, stop reason or None)."""
+    keys: list[list[tuple[str, str | None, int]]]
+    """Per report: (key, stop reason or None, weight cap in thousandths)."""
 
 
 def _keys_and_spans(
@@ -73,14 +73,15 @@ def prepare_batch(
     )
     sig, has = signatures(masked, config)
     rows = sig.tolist()
-    reasons: dict[str, str | None] = {}
-    keyed: list[list[tuple[str, str | None]]] = []
+    seen: dict[str, tuple[str, str | None, int]] = {}
+    keyed: list[list[tuple[str, str | None, int]]] = []
     for keys in all_keys:
         out = []
         for k in keys:
-            if k not in reasons:
-                reasons[k] = stop.reason(k)
-            out.append((k, reasons[k]))
+            item = seen.get(k)
+            if item is None:
+                item = seen[k] = (k, stop.reason(k), stop.cap(k))
+            out.append(item)
         keyed.append(out)
     prepared = [
         PreparedReport(
@@ -124,19 +125,22 @@ def reports_table(batch: PreparedBatch, rids: Sequence[int], config: LinkConfig)
 
 
 def keys_table(batch: PreparedBatch, rids: Sequence[int]) -> pa.Table:
-    """`report_keys(rid, ikey, stop)`: one row per report and distinct key."""
+    """`report_keys(rid, ikey, stop, cap)`: one row per report and distinct key."""
     rid_col: list[int] = []
     key_col: list[str] = []
     stop_col: list[str | None] = []
+    cap_col: list[int] = []
     for rid, keys in zip(rids, batch.keys, strict=True):
-        for k, why in keys:
+        for k, why, cap in keys:
             rid_col.append(rid)
             key_col.append(k)
             stop_col.append(why)
+            cap_col.append(cap)
     return pa.table(
         {
             "rid": pa.array(rid_col, pa.int64()),
             "ikey": pa.array(key_col, pa.string()),
             "stop": pa.array(stop_col, pa.string()),
+            "cap": pa.array(cap_col, pa.int64()),
         }
     )

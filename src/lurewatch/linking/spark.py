@@ -44,9 +44,15 @@ class SparkRunner:
     def __init__(self, spark: SparkSession) -> None:
         self.spark = spark
         self.frames: dict[str, DataFrame] = {}
+        # Constraint propagation only costs planning time on these plans of unions and joins
+        # (and trips on a self-join of a union view in Spark 4.3).
+        spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
 
     def create(self, name: str, select: str) -> None:
         self.put(name, self.spark.sql(select))
+
+    def view(self, name: str, select: str) -> None:
+        self.spark.sql(select).createOrReplaceTempView(name)
 
     def put(self, name: str, df: DataFrame) -> None:
         df = df.localCheckpoint(eager=True)
@@ -54,6 +60,8 @@ class SparkRunner:
         self.frames[name] = df
 
     def drop(self, name: str) -> None:
+        if name not in self.frames:
+            return  # a lazy view: later views may still read its plan
         self.spark.catalog.dropTempView(name)
         df = self.frames.pop(name, None)
         if df is not None:
@@ -91,6 +99,7 @@ def _output_schema(config: LinkConfig) -> T.StructType:
         T.StructField("masked", T.StringType(), True),
         T.StructField("ikey", T.StringType(), True),
         T.StructField("stop", T.StringType(), True),
+        T.StructField("cap", T.LongType(), True),
         T.StructField("has_sig", T.BooleanType(), True),
     ]
     fields += [T.StructField(c, T.LongType(), True) for c in signature_columns(config)]
@@ -127,6 +136,7 @@ def _prepare_partitions(config: LinkConfig) -> Any:
                 "masked": [p.masked_text for p in batch.reports],
                 "ikey": [None] * len(rids),
                 "stop": [None] * len(rids),
+                "cap": [None] * len(rids),
                 "has_sig": batch.has_sig.tolist(),
             }
             for i, c in enumerate(cols):
@@ -135,17 +145,18 @@ def _prepare_partitions(config: LinkConfig) -> Any:
                     for v, ok in zip(batch.sig[:, i].tolist(), rows["has_sig"], strict=True)
                 ]
             for rid, keys in zip(rids, batch.keys, strict=True):
-                for key, why in keys:
+                for key, why, cap in keys:
                     rows["kind"].append("k")
                     rows["rid"].append(rid)
                     rows["masked"].append(None)
                     rows["ikey"].append(key)
                     rows["stop"].append(why)
+                    rows["cap"].append(cap)
                     rows["has_sig"].append(None)
                     for c in cols:
                         rows[c].append(None)
             out = pd.DataFrame(rows)
-            for c in ["rid", *cols]:
+            for c in ["rid", "cap", *cols]:
                 out[c] = out[c].astype("Int64")
             yield out
 
@@ -181,8 +192,8 @@ def link_spark(
             "prepped", source.mapInPandas(_prepare_partitions(config), _output_schema(config))
         )
         sig = ", ".join(signature_columns(config))
-        runner.create("reports", f"SELECT rid, has_sig, {sig} FROM prepped WHERE kind = 'r'")
-        runner.create("report_keys", "SELECT rid, ikey, stop FROM prepped WHERE kind = 'k'")
+        runner.view("reports", f"SELECT rid, has_sig, {sig} FROM prepped WHERE kind = 'r'")
+        runner.view("report_keys", "SELECT rid, ikey, stop, cap FROM prepped WHERE kind = 'k'")
         prepped = runner.fetch("SELECT * FROM prepped").to_pydict()
         edges, keys = stages.run(runner, config)
     finally:

@@ -6,7 +6,7 @@ window functions, UNION ALL, CAST of booleans); weights are integers in thousand
 from tables computed in Python (`df_weight`, `tmpl_weight`), so no floating-point function of
 either engine decides a link.
 
-Inputs: `reports(rid, has_sig, s0..)`, `report_keys(rid, ikey, stop)`, `df_weight(df, w)`,
+Inputs: `reports(rid, has_sig, s0..)`, `report_keys(rid, ikey, stop, cap)`, `df_weight(df, w)`,
 `tmpl_weight(m, w)`. Report ids `rid` are ranks of the sorted report ids, so `a < b` and
 minimum labels mean the same for integers and for the ids they stand for.
 
@@ -48,10 +48,14 @@ def edge_stages(config: LinkConfig) -> list[tuple[str, str]]:
     bucket = ", ".join(["band", *vs])
     equal_bins = " + ".join(f"CAST(ra.s{i} = rb.s{i} AS INT)" for i in range(config.bins))
     return [
-        ("key_df", "SELECT ikey, COUNT(*) AS df, MAX(stop) AS stop FROM report_keys GROUP BY ikey"),
+        (
+            "key_df",
+            "SELECT ikey, COUNT(*) AS df, MAX(stop) AS stop, MIN(cap) AS cap "
+            "FROM report_keys GROUP BY ikey",
+        ),
         (
             "live_keys",
-            "SELECT k.rid, k.ikey, d.df, w.w FROM report_keys k "
+            "SELECT k.rid, k.ikey, d.df, LEAST(w.w, d.cap) AS w FROM report_keys k "
             "JOIN key_df d ON k.ikey = d.ikey JOIN df_weight w ON d.df = w.df "
             "WHERE d.stop IS NULL AND w.w > 0",
         ),
@@ -137,9 +141,9 @@ def changed(new: str, old: str) -> str:
 def fetch_edges(labels: str) -> str:
     return (
         "SELECT l.l AS comp, e.a, e.b, e.kind, e.ikey, e.w FROM edges e "
-        f"JOIN {labels} l ON l.v = e.a"
+        f"JOIN {labels} l ON l.v = e.a ORDER BY comp, e.a, e.b, e.kind, e.ikey"
     )
 
 
 def fetch_key_stats() -> str:
-    return "SELECT ikey, df, stop FROM key_df WHERE df >= 2 OR stop IS NOT NULL"
+    return "SELECT ikey, df, stop, cap FROM key_df WHERE df >= 2 OR stop IS NOT NULL"

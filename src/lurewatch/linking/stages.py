@@ -6,7 +6,6 @@ as Arrow (`Runner`); `run` drives the stages and the component rounds the same w
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -21,9 +20,17 @@ MAX_ROUNDS = 64
 never reached on real graphs and guards against an engine bug looping forever."""
 
 
+MATERIALISED = frozenset({"key_df", "live_keys", "candidates", "edges", "pairs", "labels_0"})
+"""Stages computed once and kept: those read more than once downstream or by every component
+round. The others may stay lazy views (a Spark job each would cost more than recomputing)."""
+
+
 class Runner(Protocol):
     def create(self, name: str, select: str) -> None:
-        """Materialise `select` as table/view `name` (replacing it)."""
+        """Materialise `select` as table `name` (replacing it)."""
+
+    def view(self, name: str, select: str) -> None:
+        """Make `select` available as `name`; the engine may compute it lazily."""
 
     def drop(self, name: str) -> None: ...
 
@@ -61,9 +68,14 @@ def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table]:
     runner.load("df_weight", df_w)
     runner.load("tmpl_weight", tmpl_w)
     for name, select in sql.edge_stages(config):
-        runner.create(name, select)
+        if name in MATERIALISED:
+            runner.create(name, select)
+        else:
+            runner.view(name, select)
     labels = "labels_0"
     for i in range(1, MAX_ROUNDS + 1):
+        # materialised: Spark 4.3's constraint propagation fails ("key not found: v#..") on
+        # the self-join of a lazy UNION ALL view here
         runner.create(f"hop_{i}", sql.hop(labels))
         runner.create(f"labels_{i}", sql.jump(f"hop_{i}"))
         runner.drop(f"hop_{i}")
@@ -78,33 +90,42 @@ def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table]:
 
 
 def clusters_from(edges: pa.Table, ids: Sequence[str], config: LinkConfig) -> list[Cluster]:
-    """Clusters (sorted by first report id) from the fetched edge rows."""
-    by_comp: dict[int, list[Edge]] = defaultdict(list)
-    members: dict[int, set[int]] = defaultdict(set)
+    """Clusters from the fetched edge rows, which come ordered by (component, a, b, kind,
+    key): component labels are first members, so clusters come out sorted by their first
+    report id and each cluster's edges in `Edge` order, without sorting objects here."""
+    out: list[Cluster] = []
     cols = edges.to_pydict()
-    for comp, a, b, kind, key, w in zip(
-        cols["comp"], cols["a"], cols["b"], cols["kind"], cols["ikey"], cols["w"], strict=True
-    ):
-        if kind == "template":
-            j = w / config.bins
-            edge = Edge(ids[a], ids[b], "template", f"template:jaccard={j:.2f}", j)
-        else:
-            edge = Edge(ids[a], ids[b], "indicator", key, w / THRESHOLD_MILLI)
-        by_comp[comp].append(edge)
-        members[comp].update((a, b))
-    out = [
-        Cluster(tuple(ids[r] for r in sorted(members[c])), tuple(sorted(by_comp[c])))
-        for c in sorted(members)
-    ]
+    comps = cols["comp"]
+    n = len(comps)
+    i = 0
+    while i < n:
+        comp = comps[i]
+        j = i
+        members: set[int] = set()
+        group: list[Edge] = []
+        while j < n and comps[j] == comp:
+            a, b, w = cols["a"][j], cols["b"][j], cols["w"][j]
+            members.add(a)
+            members.add(b)
+            if cols["kind"][j] == "template":
+                jac = w / config.bins
+                group.append(Edge(ids[a], ids[b], "template", f"template:jaccard={jac:.2f}", jac))
+            else:
+                group.append(
+                    Edge(ids[a], ids[b], "indicator", cols["ikey"][j], w / THRESHOLD_MILLI)
+                )
+            j += 1
+        out.append(Cluster(tuple(ids[r] for r in sorted(members)), tuple(group)))
+        i = j
     return out
 
 
 def key_stats_from(table: pa.Table, config: LinkConfig) -> dict[str, KeyStat]:
     cols = table.to_pydict()
     out: dict[str, KeyStat] = {}
-    for key, df, stop in zip(cols["ikey"], cols["df"], cols["stop"], strict=True):
+    for key, df, stop, cap in zip(cols["ikey"], cols["df"], cols["stop"], cols["cap"], strict=True):
         if stop is None and df >= config.max_df:
             stop = f"too common: in {df:,} reports (limit {config.max_df:,})"
-        weight = 0.0 if stop else config.key_weight_milli(df) / THRESHOLD_MILLI
+        weight = 0.0 if stop else min(config.key_weight_milli(df), cap) / THRESHOLD_MILLI
         out[key] = KeyStat(key, df, weight, stop)
     return out

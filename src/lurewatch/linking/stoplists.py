@@ -17,8 +17,10 @@ import phonenumbers
 import yaml
 
 from lurewatch import hosts
+from lurewatch.linking.config import THRESHOLD_MILLI
 
 STOPLISTS_FILE = Path(__file__).parent / "data" / "stoplists.yaml"
+SHORT_LINK_CAP = THRESHOLD_MILLI // 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,19 @@ class StopLists:
         if kind == "email":
             return None
         return None
+
+    def cap(self, key: str) -> int:
+        """Most weight (thousandths) `key` may carry whatever its rarity.
+
+        A short link hides its target and anyone can paste the same one (a news story, a
+        government advisory), so offline it counts at most half: it links only together with
+        a second piece of evidence."""
+        kind, _, value = key.partition(":")
+        if kind == "url":
+            host, path = _host_path(value)
+            if path not in ("", "/") and self._host_reason(host) == "URL shortener":
+                return SHORT_LINK_CAP
+        return THRESHOLD_MILLI
 
     def _host_reason(self, host: str) -> str | None:
         if host.startswith("www."):

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from lurewatch.linking.masking import mask, mask_many
+
+
+def test_identifiers_amounts_and_numbers_become_typed_slots() -> None:
+    text = (
+        "Hiring in Phnom Penh, salary 1,500 USD, call +855 12 345 678 or Telegram @kh_hr, "
+        "see https://bit.ly/x1 and jobs-kh.com, pay 0x28C6c06298d514Db089934071355E5743bf21d60, "
+        "mail hr@jobs.example.org, room 12, เงินเดือน 30000 บาท"
+    )
+    assert mask(text) == (
+        "Hiring in Phnom Penh, salary {amount}, call {phone} or Telegram {handle}, "
+        "see {url} and {domain}, pay {wallet}, mail {email}, room {number}, เงินเดือน {amount}"
+    )
+
+
+def test_two_copies_of_one_ad_with_different_slots_mask_alike() -> None:
+    a = "Earn $2,000/month! WhatsApp +66 81 234 5678 or @siam_jobs today"
+    b = "Earn $3,500/month! WhatsApp +855 97 765 4321 or @kh_jobs_team today"
+    assert mask(a) == mask(b) == "Earn {amount}/month! WhatsApp {phone} or {handle} today"
+
+
+def test_known_spans_are_masked_first_overlaps_merged() -> None:
+    text = "add t.me/recruiter now"
+    spans = [(4, 18, "url"), (9, 18, "handle")]
+    assert mask(text, spans) == "add {url} now"
+
+
+def test_text_is_cut_at_the_limit_and_white_space_collapsed() -> None:
+    assert mask("a  b\n\tc " + "x" * 100, limit=10) == "a b c xx"
+    assert mask_many([]) == []
