@@ -113,3 +113,67 @@ def _inflated(pdf: bytes) -> list[bytes]:
         except zlib.error:
             continue
     return out
+
+
+def _operation(app: FastAPI) -> str:
+    """Two private reports of org "hotline" linked into one operation (ORM rows, as a linking
+    run writes them)."""
+    from sqlalchemy import select
+
+    from lurewatch.operations.tables import Operation, OperationMember
+    from lurewatch.store.schema import Report
+
+    uids = [
+        store_report(
+            app,
+            f"Typing job in {city}, USD 1,{n}00, Telegram @op_poster_hr "
+            f"or call +66 94 301 77{n}{n}",
+            shared=False,
+            kind="job_ad",
+        )
+        for n, city in ((2, "Bavet"), (3, "Poipet"))
+    ]
+    with app.state.sessions() as s:
+        op = Operation(
+            uid="op-poster000001",
+            size=2,
+            categories={"trafficking_lure": 2, "spam": 5},
+            template={
+                "text": "Typing job in {var_1}, USD {amount}, Telegram {handle} or call {phone}",
+                "slots": [],
+                "members": uids,
+            },
+            run=1,
+        )
+        s.add(op)
+        s.flush()
+        for uid in uids:
+            rid = s.scalar(select(Report.id).where(Report.uid == uid))
+            s.add(OperationMember(operation_id=op.id, report_id=rid))
+        s.commit()
+    return "op-poster000001"
+
+
+def test_operation_poster_for_analysts_who_may_see_it(client: TestClient, web_app: FastAPI) -> None:
+    from tests.web.conftest import log_in, make_key
+
+    op = _operation(web_app)
+    anonymous = client.get(f"/awareness/operation/{op}?in=en", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?")
+    log_in(client, make_key(web_app, "analyst", org="police"))
+    assert client.get(f"/awareness/operation/{op}?in=en").status_code == 404  # not theirs
+    log_in(client, make_key(web_app, "analyst"))
+    html = client.get(f"/awareness/operation/{op}?in=en").text
+    assert "Fake jobs abroad can trap you" in html  # its main poster category
+    assert "seen in 2 reports" in html
+    assert "Typing job in …, USD [Amount of money], Telegram [Messaging account]" in html
+    assert "[Phone]" in html and "301 77" not in html and "op_poster_hr" not in html
+    assert f"/awareness/operation/{op}.pdf?in=en" in html
+    pdf = client.get(f"/awareness/operation/{op}.pdf?in=th")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    chooser = client.get("/awareness")
+    assert 'name="operation"' in chooser.text
+    r = client.get(f"/awareness/poster?operation={op}&in=km", follow_redirects=False)
+    assert r.headers["location"] == f"/awareness/operation/{op}?in=km"
+    bad = client.get("/awareness/poster?operation=../../etc", follow_redirects=False)
+    assert bad.status_code == 404

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from lurewatch.api.security import RateLimiter
+from lurewatch.store.access import Viewer
 from lurewatch.web import public_awareness, public_check, public_report
 from lurewatch.web.public_check import COUNTRIES
 from lurewatch.web.render import render
-from lurewatch.web.security import WebError, read_form
+from lurewatch.web.security import WebError, read_form, require_login
 
 router = APIRouter(include_in_schema=False)
+Reader = Annotated[Viewer, Depends(require_login("read"))]
+OP_UID = re.compile(r"[A-Za-z0-9_.:-]{1,40}")
+"""Operation ids as the analyst pages accept them."""
 
 ENV_RATE = "LUREWATCH_WEB_RATE_PER_SECOND"
 ENV_BURST = "LUREWATCH_WEB_RATE_BURST"
@@ -81,14 +87,38 @@ def awareness_form(request: Request) -> Response:
 
 @router.get("/awareness/poster")
 def awareness_chosen(request: Request) -> Response:
-    """The chooser form's target (GET, works without JavaScript): redirect to the poster."""
-    category = request.query_params.get("category", "")
-    if category not in public_awareness.POSTER_CATEGORIES:
-        raise WebError(404, "error_not_found")
+    """The chooser form's target (GET, works without JavaScript): redirect to the poster (of
+    an operation when a logged-in analyst named one)."""
     lang, country = public_awareness.poster_params(request)
     fmt = ".pdf" if request.query_params.get("format") == "pdf" else ""
     query = urlencode({"in": lang, **({"country": country} if country else {})})
+    operation = request.query_params.get("operation", "").strip()
+    if operation:
+        if not OP_UID.fullmatch(operation):
+            raise WebError(404, "error_not_found")
+        return RedirectResponse(f"/awareness/operation/{operation}{fmt}?{query}", 303)
+    category = request.query_params.get("category", "")
+    if category not in public_awareness.POSTER_CATEGORIES:
+        raise WebError(404, "error_not_found")
     return RedirectResponse(f"/awareness/{category}{fmt}?{query}", status_code=303)
+
+
+@router.get("/awareness/operation/{uid}.pdf")
+def operation_poster_pdf(request: Request, uid: str, viewer: Reader) -> Response:
+    return _operation_poster(request, uid, viewer, "pdf")
+
+
+@router.get("/awareness/operation/{uid}")
+def operation_poster(request: Request, uid: str, viewer: Reader) -> Response:
+    return _operation_poster(request, uid, viewer, "html")
+
+
+def _operation_poster(request: Request, uid: str, viewer: Viewer, fmt: str) -> Response:
+    if not OP_UID.fullmatch(uid):
+        raise WebError(404, "error_not_found")
+    lang, country = public_awareness.poster_params(request)
+    poster = public_awareness.operation_poster(request, viewer, uid, lang, country)
+    return public_awareness.poster_response(poster, fmt, operation=uid)
 
 
 @router.get("/awareness/{category}.pdf")

@@ -31,6 +31,7 @@ from starlette.responses import Response
 import lurewatch
 from lurewatch.advice import Advice, advice_for
 from lurewatch.signals.loader import active_packs
+from lurewatch.store.access import Viewer
 from lurewatch.store.schema import Assessment, Item, PersonalDatum, Report, ReportVersion
 from lurewatch.web import i18n
 from lurewatch.web.public_check import COUNTRIES
@@ -174,12 +175,75 @@ def build_poster(request: Request, category: str, lang: str, country: str | None
     )
 
 
-def poster_html(poster: Poster, *, for_pdf: bool) -> str:
+SLOT = re2.compile(r"\{([a-z_]+?)(?:_\d+)?\}")
+"""A template placeholder: `{phone}`, `{phone_2}`, `{var_1}`."""
+SLOT_KINDS = {"wallet": "crypto_wallet", "account": "bank_account", "amount": "money"}
+"""Template slot names (linking.masking.INDICATOR_SLOTS) that differ from indicator types."""
+
+
+def template_example(template: dict[str, Any] | None, kind_name: Any) -> str | None:
+    """An operation's shared template as a poster example: masked slots become `[kind]`, the
+    varying ones `…`, and the result is redacted like any example."""
+    if not template or not isinstance(template.get("text"), str):
+        return None
+
+    def slot(m: Any) -> str:
+        base = m.group(1)
+        return "…" if base == "var" else f"[{kind_name(base)}]"
+
+    filled = SLOT.sub(slot, template["text"])
+    return redact(filled, [], kind_name) or None
+
+
+def operation_poster(
+    request: Request, viewer: Viewer, uid: str, lang: str, country: str | None
+) -> Poster:
+    """A poster for an operation the viewer may see (the operations' own visibility rules):
+    its main category's red flags and advice, and its shared template as the example."""
+    from lurewatch.operations.queries import OperationError, detail
+
+    with request.app.state.sessions() as s:
+        try:
+            op = detail(s, viewer, uid)
+        except OperationError as exc:
+            raise WebError(403 if exc.status == 403 else 404, "error_not_found") from None
+    if "size" not in op:  # merged or retired with nothing visible left
+        raise WebError(404, "error_not_found")
+    counts = op.get("categories") or {}
+    ranked = sorted(
+        (c for c in counts if c in POSTER_CATEGORIES), key=lambda c: (-int(counts[c]), c)
+    )
+    category = ranked[0] if ranked else "trafficking_lure"
+    t = i18n.Translator(lang)
+
+    def kind_name(kind: str) -> str:
+        key = "indicator_" + SLOT_KINDS.get(kind, kind)
+        return t(key) if t.has(key) else "…"
+
+    example = template_example(op.get("template"), kind_name)
+    return Poster(
+        lang=lang,
+        category=category,
+        title=t("poster_title_" + category),
+        intro=t("poster_intro_" + category) + " " + t("poster_operation_seen", n=op["size"]),
+        flags=red_flags(category, lang),
+        advice=advice_for(category, lang, country),
+        examples=[example] if example else [],
+        country=country,
+    )
+
+
+def poster_html(poster: Poster, *, for_pdf: bool, operation: str | None = None) -> str:
     """The poster page in its own language (not the visitor's interface language)."""
     t = i18n.Translator(poster.lang)
     return env.get_template("public/poster.html").render(
         t=t,
         poster=poster,
+        pdf_url=(
+            f"/awareness/operation/{operation}.pdf"
+            if operation
+            else f"/awareness/{poster.category}.pdf"
+        ),
         for_pdf=for_pdf,
         css=Markup(poster_css()) if for_pdf else "",  # our own stylesheet, not user text
     )
@@ -203,16 +267,17 @@ def poster_pdf(poster: Poster) -> bytes:
     return pdf
 
 
-def poster_response(poster: Poster, fmt: str) -> Response:
-    """HTML print view or PDF download of a poster (also used by the operation pages)."""
+def poster_response(poster: Poster, fmt: str, operation: str | None = None) -> Response:
+    """HTML print view or PDF download of a poster (of a category, or of `operation`)."""
     if fmt == "pdf":
-        name = f"lurewatch-{poster.category}-{poster.lang}.pdf"
+        name = f"lurewatch-{operation or poster.category}-{poster.lang}.pdf"
         return Response(
             poster_pdf(poster),
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}"'},
         )
-    return Response(poster_html(poster, for_pdf=False), media_type="text/html; charset=utf-8")
+    html = poster_html(poster, for_pdf=False, operation=operation)
+    return Response(html, media_type="text/html; charset=utf-8")
 
 
 def poster_params(request: Request) -> tuple[str, str | None]:
