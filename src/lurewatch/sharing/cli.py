@@ -23,11 +23,10 @@ from lurewatch.sharing.errors import SharingError
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 groups_app = typer.Typer(help="Sharing groups: who receives what.", no_args_is_help=True)
-err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    typer.echo(f"error: {message}", err=True)  # one unwrapped line, for logs and scripts
     return typer.Exit(code)
 
 
@@ -45,22 +44,17 @@ def _write_atomic(path: Path, data: Any) -> None:
 
 
 def _print_plan(summary: dict[str, Any], included: list[Any], withheld: list[Any]) -> None:
-    out = Console()
+    """One line per object that would go and per thing withheld, each with its reason
+    (plain lines, so an analyst can grep and diff them)."""
     texts = "included, personal data masked" if summary["include_text"] else "not sent"
-    out.print(
-        f"[bold]Export to {summary['audience']}[/bold] at TLP:{summary['tlp'].upper()}"
-        f" (lure texts {texts})"
+    typer.echo(
+        f"export to {summary['audience']} at TLP:{summary['tlp'].upper()} (lure texts {texts})"
     )
-    table = Table("what goes", "why", show_header=True, header_style="bold")
     for e in included:
-        table.add_row(f"{e.type} {e.id}", e.why)
-    out.print(table)
-    if withheld:
-        kept = Table("withheld", "why", show_header=True, header_style="bold")
-        for w in withheld:
-            kept.add_row(w.what, w.why)
-        out.print(kept)
-    out.print(json.dumps(summary, ensure_ascii=False))
+        typer.echo(f"  send      {e.type} {e.id}: {e.why}")
+    for w in withheld:
+        typer.echo(f"  withhold  {w.what}: {w.why}")
+    typer.echo(json.dumps(summary, ensure_ascii=False))
 
 
 def export_cmd(
@@ -109,7 +103,7 @@ def export_cmd(
         return
     assert output is not None
     _write_atomic(output, document)
-    err.print(json.dumps(plan.summary(), ensure_ascii=False), highlight=False)
+    typer.echo(json.dumps(plan.summary(), ensure_ascii=False), err=True)
     typer.echo(f"wrote {count} {'objects' if format == 'stix' else 'events'} to {output}")
 
 
@@ -214,7 +208,7 @@ def groups_add_member(
             g = add_members(s, name, orgs)
         except SharingError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"group {g.name!r}: {', '.join(o.name for o in g.members)}")
+        typer.echo(f"group {g.name!r}: {', '.join(sorted(o.name for o in g.members))}")
 
 
 @groups_app.command("share")
@@ -245,7 +239,7 @@ def groups_list() -> None:
     table = Table("group", "TLP", "texts", "members", show_header=True, header_style="bold")
     with _sessions()() as s:
         for g in s.scalars(select(SharingGroup).order_by(SharingGroup.name)):
-            members = ", ".join(o.name for o in g.members)
+            members = ", ".join(sorted(o.name for o in g.members))
             table.add_row(g.name, g.tlp.upper(), "yes" if g.include_text else "no", members)
     Console().print(table)
 

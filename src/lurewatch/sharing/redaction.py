@@ -35,7 +35,9 @@ MIN_CHARS = 3
 """Shorter personal values (initials) are not searched for: they would withhold everything."""
 MIN_DIGITS = 7
 """Phone-like values are also searched as bare digits when they have at least this many."""
-_SEPARATORS: Any = re2.compile(r"[\s.()\-/\x{00A0}]+")
+_SEPARATORS = str.maketrans(dict.fromkeys(" \t\n\r.()-/\u00a0"))
+"""Deleted (str.translate, in C) before digits are compared: a regex substitution here cost
+more than the rest of a 10k-report export."""
 
 
 def _digits(value: str) -> str | None:
@@ -99,7 +101,7 @@ class LeakGuard:
     def found_in(self, text: str) -> bool:
         if self._rx is not None and self._rx.search(text) is not None:
             return True
-        return self._digits is not None and self._digits.search(_SEPARATORS.sub("", text))
+        return self._digits is not None and self._digits.search(text.translate(_SEPARATORS))
 
     def leaks(self, obj: Any) -> bool:
         """Does the JSON form of `obj` contain a personal value?"""
