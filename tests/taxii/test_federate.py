@@ -1,4 +1,5 @@
-"""Federation: a second lurewatch pulls a sharing group's collection from the first."""
+"""Federation: a second lurewatch pulls a sharing group's collection from the first and serves
+it over its own TAXII server (two servers on loopback)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from taxii2client.v21 import Collection
 from typer.testing import CliRunner
 
 from lurewatch.cli import app as cli
@@ -19,6 +21,7 @@ from lurewatch.store.schema import Report
 from lurewatch.taxii import store
 from lurewatch.taxii.federate import PullError, publish, pull
 from lurewatch.taxii.tables import TaxiiObject, TaxiiPull
+from tests.taxii.conftest import make_app
 from tests.taxii.live import serve
 
 LURES = [
@@ -103,6 +106,19 @@ def test_second_instance_pulls_and_re_pull_is_idempotent(
             assert _count(s, TaxiiObject) == mirrored
             assert _count(s, ForeignObject) == foreign
             assert _count(s, Report) == reports
+        # B serves what it pulled over its own TAXII server (its admins read the mirror)
+        b_app = make_app(b_engine)
+        with b() as s:
+            b_admin = create_key(s, "hotline-th", "admin")
+        with serve(b_app) as b_server:
+            mirror = Collection(
+                f"{b_server}/taxii2/lurewatch/collections/{first.collection}/",
+                user="hotline-th",
+                password=b_admin,
+            )
+            served = {o["id"] for o in mirror.get_objects(version="all")["objects"]}
+        with app.state.sessions() as s:
+            assert served == set(s.scalars(select(TaxiiObject.object_id)))
         # a key of an organisation outside the group cannot pull
         with app.state.sessions() as s:
             outsider = create_key(s, "ngo", "partner")
