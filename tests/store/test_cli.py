@@ -76,3 +76,25 @@ def test_bundled_sample_links_operations(env_db: str) -> None:
     assert json.loads(r.stdout)["report_count"] == 4
     # the family's own number given as personal data is not an indicator
     assert runner.invoke(app, ["lookup", "+62 813 2255 9910", "--org", "demo"]).exit_code == 1
+
+
+def test_keys_list_and_revoke(env_db: str) -> None:
+    secret = runner.invoke(app, ["keys", "create", "--role", "analyst", "--org", "ngo"]).stdout
+    runner.invoke(app, ["keys", "create", "--role", "reporter", "--org", "police"])
+    listed = runner.invoke(app, ["keys", "list", "--org", "ngo"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.strip().splitlines()
+    assert len(lines) == 1 and "\tngo\tanalyst\t" in lines[0] and lines[0].endswith("active")
+    assert secret.strip() not in listed.stdout and secret.strip()[:10] in listed.stdout
+    key_id = lines[0].split("\t")[0]
+    r = runner.invoke(app, ["keys", "revoke", key_id])
+    assert r.exit_code == 0 and f"key {key_id} revoked" in r.stdout
+    assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 1  # already revoked
+    assert runner.invoke(app, ["keys", "revoke", "99999"]).exit_code == 1
+    assert "\trevoked 20" in runner.invoke(app, ["keys", "list"]).stdout
+    from lurewatch.store.db import make_engine, session_factory
+
+    engine = make_engine(env_db)
+    with session_factory(engine)() as s:
+        assert authenticate(s, secret.strip()) is None
+    engine.dispose()

@@ -81,6 +81,37 @@ def keys_create(
         typer.echo(create_key(s, org, role, label))
 
 
+@keys_app.command("list")
+def keys_list(
+    org: Annotated[str | None, typer.Option(help="Only this organisation's keys.")] = None,
+) -> None:
+    """List keys: id, organisation, role, prefix, label, created, revoked (never the secret)."""
+    from lurewatch.store.keys import list_keys
+    from lurewatch.store.queries import iso
+
+    with _sessions()() as s:
+        for k in list_keys(s, org):
+            revoked = f"revoked {iso(k.revoked_at)}" if k.revoked_at else "active"
+            typer.echo(
+                f"{k.id}\t{k.organisation.name}\t{k.role}\t{k.prefix}...\t{k.label or '-'}\t"
+                f"created {iso(k.created_at)}\t{revoked}"
+            )
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id, from `lurewatch keys list`.")],
+) -> None:
+    """Revoke a key. Running servers refuse it within LUREWATCH_KEY_CACHE_SECONDS (5 s)."""
+    from lurewatch.store.keys import revoke_key
+
+    with _sessions()() as s:
+        if not revoke_key(s, key_id):
+            typer.echo(f"error: no active key with id {key_id}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"key {key_id} revoked")
+
+
 SAMPLE = Path(__file__).with_name("sample_reports.jsonl")
 """Demo reports written for lurewatch (not from any corpus): several languages, a few
 operations sharing a recruiter phone, a Telegram handle, a USDT wallet and a fake exchange."""

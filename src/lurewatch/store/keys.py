@@ -71,8 +71,22 @@ def authenticate_hash(session: Session, digest: str) -> Viewer | None:
     return Viewer(org_id=row.org_id, role=role, key_id=row.id)
 
 
-def revoke_key(session: Session, key_id: int) -> None:
+def revoke_key(session: Session, key_id: int) -> bool:
+    """Revoke key `key_id` (audited); False when there is no such key or it was revoked before.
+
+    Servers that remembered the key (api.security.KeyCache) refuse it once their TTL is over."""
     row = session.get(ApiKey, key_id)
-    if row is not None:
-        row.revoked_at = datetime.now(UTC)
-        session.commit()
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = datetime.now(UTC)
+    audit(session, "key.revoke", org_id=row.org_id, target=str(row.id))
+    session.commit()
+    return True
+
+
+def list_keys(session: Session, org_name: str | None = None) -> list[ApiKey]:
+    """Every key (of one organisation when `org_name` is given), oldest first."""
+    stmt = select(ApiKey).order_by(ApiKey.id)
+    if org_name is not None:
+        stmt = stmt.join(Organisation).where(Organisation.name == org_name)
+    return list(session.scalars(stmt))
