@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi sync
+.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi bench-api sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
@@ -55,3 +55,8 @@ bench-domains: $(UV)
 
 bench-psi: $(UV)
 	$(UV) run --frozen python bench/psi.py
+
+# REST API load on loopback (bars: issue 5); drives `wrk` when installed (apt-get install wrk),
+# else an asyncio+httpx client that takes about as much CPU as the server. Figures: docs/api.md.
+bench-api: $(UV)
+	$(UV) run --frozen python bench/api.py
