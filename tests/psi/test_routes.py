@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
 from lurewatch.api import Settings, create_app
-from lurewatch.psi import group
+from lurewatch.psi import group, routes
 from lurewatch.psi.client import MatchError, match_remote
 from lurewatch.psi.limits import Limits
 from lurewatch.psi.tables import PsiSession
@@ -44,7 +44,10 @@ def _keys(app: FastAPI) -> dict[str, str]:
         }
 
 
-def test_partner_learns_the_intersection_and_so_does_the_responder(app: FastAPI) -> None:
+def test_partner_learns_the_intersection_and_so_does_the_responder(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(routes, "CHUNK_POINTS", 3)  # offer and confirmation in several chunks
     keys = _keys(app)
     mine = HELD[8:] + [f"+6681999{i:04d}" for i in range(6)]  # 4 in common, 6 not
     with serve(app) as url:
