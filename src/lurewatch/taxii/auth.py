@@ -38,11 +38,6 @@ def _secret(header: str) -> str | None:
     return None
 
 
-def parent_state(request: Request) -> object:
-    state: object = request.app.state.parent
-    return state
-
-
 def sessions(request: Request) -> sessionmaker[Session]:
     factory: sessionmaker[Session] = request.app.state.parent.sessions
     return factory

@@ -108,7 +108,7 @@ def parse_stamp(value: str, what: str) -> datetime:
     if frac and not frac.isdigit():
         raise TaxiiError(400, "Bad timestamp", f"{what}: bad fractional seconds in {value[:60]!r}.")
     try:
-        dt = datetime.fromisoformat(head.upper().replace("T", "T") + "+00:00")
+        dt = datetime.fromisoformat(head.upper() + "+00:00")
     except ValueError:
         raise TaxiiError(400, "Bad timestamp", f"{what}: {value[:60]!r} is not a date.") from None
     return dt.replace(microsecond=int((frac + "000000")[:6]) if frac else 0)
