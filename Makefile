@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi bench-api sync
+.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi bench-api bench-link sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
@@ -41,7 +41,7 @@ typecheck: sync
 
 # Benchmarks are not part of `make test`; results are recorded in docs/benchmarks.md.
 # Each installs the bench group (peers such as iocextract) without removing anything.
-bench: bench-extract bench-screen bench-domains bench-psi
+bench: bench-extract bench-screen bench-domains bench-psi bench-link
 
 bench-extract: $(UV)
 	$(UV) sync --frozen --group bench
@@ -55,6 +55,12 @@ bench-domains: $(UV)
 
 bench-psi: $(UV)
 	$(UV) run --frozen python bench/psi.py
+
+# Linking (issue 6): DuckDB, Spark local and a networkx baseline at 10k/100k/1M synthetic
+# reports; wall time, peak memory, pairwise F1. Figures: docs/benchmarks.md, "Linking".
+bench-link: $(UV)
+	$(UV) sync --frozen --group bench --extra spark
+	$(UV) run --frozen --group bench python bench/link.py --minhash 2000 --extract 3000
 
 # REST API load on loopback (bars: issue 5); drives `wrk` when installed (apt-get install wrk),
 # else an asyncio+httpx client that takes about as much CPU as the server. Figures: docs/api.md.
