@@ -55,6 +55,7 @@ def _fill_source(app: FastAPI) -> tuple[str, str]:
         return coll.id, key
 
 
+@pytest.mark.slow
 def test_second_instance_pulls_and_re_pull_is_idempotent(
     app: FastAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
