@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_NATIVE_TLS := 1
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi bench-api bench-link sync
+.PHONY: demo test test-deps web-assets lint typecheck bench bench-extract bench-domains bench-screen bench-psi bench-api bench-link bench-operations sync
 
 $(CURDIR)/.tools/bin/uv:
 	bash scripts/bootstrap-uv.sh
@@ -61,6 +61,10 @@ bench-psi: $(UV)
 bench-link: $(UV)
 	$(UV) sync --frozen --group bench --extra spark
 	$(UV) run --frozen --group bench python bench/link.py --minhash 2000 --extract 3000
+
+# Operations (issue 6): linking the store, full run vs incremental run on one synthetic store.
+bench-operations: $(UV)
+	$(UV) run --frozen python bench/operations.py 10000 100
 
 # REST API load on loopback (bars: issue 5); drives `wrk` when installed (apt-get install wrk),
 # else an asyncio+httpx client that takes about as much CPU as the server. Figures: docs/api.md.
