@@ -266,3 +266,16 @@ def test_verdict_levels() -> None:
     assert verdict_level(0.6, True) == "medium"
     assert verdict_level(0.3, False) == "caution"
     assert verdict_level(0.05, False) == "low"
+
+
+def test_long_chat_is_checked_beyond_the_single_text_limit(client: TestClient) -> None:
+    token = csrf(client)
+    lines = [
+        f"[03/12/2026, 09:{n % 60:02d}:02] {'Me' if n % 3 == 0 else 'Lina'}: "
+        f"hello dear, deposit 500 USDT on www.gold-bit-vip.com for 30% profit, note {n}"
+        for n in range(1500)
+    ]
+    chat = "\n".join(lines)
+    assert len(chat) > MAX_TEXT_CHARS
+    html = main(post_check(client, token, text=chat))
+    assert "1500 messages." in html

@@ -236,3 +236,23 @@ def test_report_is_written_whole_on_both_databases(
         with app.state.sessions() as s:
             assert s.scalar(select(func.count()).select_from(Report)) == before
             assert s.scalar(select(func.count()).select_from(PersonalDatum)) == 1
+
+
+def test_long_chat_export_is_kept_whole_in_parts(client: TestClient, web_app: FastAPI) -> None:
+    token = csrf(client, "/report")
+    lines = [
+        f"[03/12/2026, 10:{n % 60:02d}:00] {'Me' if n % 4 == 0 else 'Lina'}: message number {n}"
+        for n in range(1203)
+    ]
+    r = client.post(
+        "/report",
+        data={"csrf_token": token, "kind": "chat"},
+        files={"chat_file": ("long.txt", "\n".join(lines).encode(), "text/plain")},
+    )
+    assert r.status_code == 201, r.text[:300]
+    uid = REF_RE.search(r.text).group(1)  # type: ignore[union-attr]
+    with web_app.state.sessions() as s:
+        report = s.scalar(select(Report).where(Report.uid == uid))
+        assert report is not None
+        parts = [len(it.messages or []) for it in report.versions[0].items]
+    assert parts == [500, 500, 203]

@@ -45,6 +45,9 @@ from lurewatch.web.security import WebError, current_viewer
 Kind = Literal["auto", "job_ad", "message", "chat"]
 KINDS: tuple[Kind, ...] = ("auto", "job_ad", "message", "chat")
 MAX_UPLOAD_BYTES = 1 << 20
+MAX_CHAT_CHARS = MAX_UPLOAD_BYTES
+"""A chat may be as long as an upload (a long WhatsApp export); a single text is limited to the
+store's `MAX_TEXT_CHARS`. Both are read in linear time."""
 COUNTRIES: tuple[str, ...] = (
     "TH", "VN", "ID", "PH", "MY", "MM", "KH", "LA", "CN", "TW", "HK", "SG",
     "KR", "JP", "IN", "BD", "LK", "NP", "PK", "KE", "UG", "NG", "ET", "GH",
@@ -190,8 +193,6 @@ async def read_check_form(form: FormData) -> tuple[CheckInput, bool]:
             except ConversationError:
                 raise WebError(400, "error_bad_file") from None
             uploaded = True
-    if len(inp.text) > MAX_TEXT_CHARS:
-        raise WebError(413, "error_text_too_long", chars=f"{MAX_TEXT_CHARS:,}")
     return inp, uploaded
 
 
@@ -306,8 +307,12 @@ async def check_post(request: Request, form: FormData) -> Response:
     lang = i18n.choose(request)
     if not inp.text.strip():
         return check_page(request, {"inp": inp, "error": "check_empty"}, 400)
+    chat = _looks_like_chat(inp.text, inp.kind, uploaded)
+    limit = MAX_CHAT_CHARS if chat else MAX_TEXT_CHARS
+    if len(inp.text) > limit:
+        raise WebError(413, "error_text_too_long", chars=f"{limit:,}")
     urgent = urgent_advice(inp.text, lang, inp.country)
-    if _looks_like_chat(inp.text, inp.kind, uploaded):
+    if chat:
         try:
             result = check_chat(inp, lang)
         except UnknownParticipantError as exc:

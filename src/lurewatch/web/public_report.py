@@ -32,7 +32,15 @@ from lurewatch.advice import advice_for
 from lurewatch.conversation import ConversationError, UnknownParticipantError, parse_conversation
 from lurewatch.conversation.importers import decode
 from lurewatch.store.access import Viewer
-from lurewatch.store.intake import MAX_TEXT_CHARS, ItemIn, Message, Person, ReportIn
+from lurewatch.store.intake import (
+    MAX_ITEMS,
+    MAX_MESSAGES,
+    MAX_TEXT_CHARS,
+    ItemIn,
+    Message,
+    Person,
+    ReportIn,
+)
 from lurewatch.store.keys import get_or_create_org
 from lurewatch.store.repository import IngestResult, stage_many
 from lurewatch.store.schema import Report
@@ -54,6 +62,10 @@ CHANNELS: tuple[str, ...] = (
     "facebook", "telegram", "whatsapp", "line", "wechat", "zalo", "viber", "tiktok",
     "instagram", "sms", "email", "job_board", "other",
 )  # fmt: skip
+
+
+class ChatTooLongError(ValueError):
+    """More messages than one report holds (`MAX_ITEMS` parts of `MAX_MESSAGES`)."""
 
 
 @dataclass
@@ -112,21 +124,23 @@ async def read_report_form(form: FormData) -> ReportForm:
                 rf.chat_text = decode(data, upload.filename[:100])
             except ConversationError:
                 raise WebError(400, "error_bad_file") from None
-    if len(rf.text) > MAX_TEXT_CHARS or len(rf.chat_text) > MAX_TEXT_CHARS:
+    if len(rf.text) > MAX_TEXT_CHARS:
         raise WebError(413, "error_text_too_long", chars=f"{MAX_TEXT_CHARS:,}")
     return rf
 
 
-def _messages(rf: ReportForm) -> list[Message] | None:
-    """The uploaded chat as messages ("me" for the reporter, the display name for others);
+def _messages(rf: ReportForm) -> list[list[Message]] | None:
+    """The uploaded chat as messages ("me" for the reporter, the display name for others), in
+    parts of at most `MAX_MESSAGES` (a store item's limit), so a long export is kept whole;
     UnknownParticipantError when we must ask which name is the reporter."""
     if not rf.chat_text.strip():
         return None
     conv = parse_conversation(rf.chat_text, me=rf.me or None)
-    return [
+    messages = [
         Message(text=m.text, sender="me" if m.sender == "me" else (m.name or "them")[:200])
-        for m in conv.messages[:500]
+        for m in conv.messages
     ]
+    return [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
 
 def build_report(rf: ReportForm) -> ReportIn:
@@ -139,8 +153,10 @@ def build_report(rf: ReportForm) -> ReportIn:
     items: list[ItemIn] = []
     if text is not None:
         items.append(ItemIn(kind=text_kind, channel=rf.channel or None, text=text))
-    if messages is not None:
-        items.append(ItemIn(kind="conversation", channel=rf.channel or None, messages=messages))
+    for part in messages or []:
+        items.append(ItemIn(kind="conversation", channel=rf.channel or None, messages=part))
+    if len(items) > MAX_ITEMS:
+        raise ChatTooLongError(len(items))
     reporter = None
     if rf.consent and (rf.name or rf.contact):
         reporter = Person(name=rf.name or None, contact=rf.contact or None)
@@ -215,7 +231,15 @@ async def report_post(request: Request, form: FormData) -> Response:
     except ConversationError:
         rf.errors["chat"] = "check_bad_chat"
         return report_page(request, rf, 400)
-    except (ValueError, ValidationError):
+    except ChatTooLongError:
+        rf.errors["chat"] = "report_chat_too_long"
+        return report_page(request, rf, 413)
+    except ValidationError:  # e.g. one chat message longer than a stored text may be
+        rf.errors["chat" if rf.chat_text.strip() else "text"] = (
+            "check_bad_chat" if rf.chat_text.strip() else "error_bad_form"
+        )
+        return report_page(request, rf, 400)
+    except ValueError:
         rf.errors["text"] = "report_empty"
         return report_page(request, rf, 400)
     result = store_report(request, rin, rf.held)
