@@ -317,3 +317,24 @@ def _identifiers(session: Session, viewer: Viewer, report_id: int) -> list[Ident
         seen.add(ind_id)
         out.append(IdentifierView(type_, value, normalized, valid, int(counts.get(ind_id, 0))))
     return out
+
+
+def operation_choices(session: Session, viewer: Viewer, exclude: str) -> list[str]:
+    """Uids of the active operations the viewer can see (at least two readable members), for
+    the merge form: one grouped query, not a full view of every operation."""
+    from lurewatch.operations.tables import Operation, OperationMember
+
+    seen = (
+        select(OperationMember.operation_id)
+        .join(Report, Report.id == OperationMember.report_id)
+        .where(visible(viewer))
+        .group_by(OperationMember.operation_id)
+        .having(func.count() >= 2)
+    )
+    rows = session.scalars(
+        select(Operation.uid)
+        .where(Operation.id.in_(seen), Operation.status == "active", Operation.uid != exclude)
+        .order_by(Operation.size.desc(), Operation.uid)
+        .limit(500)
+    )
+    return list(rows)

@@ -292,11 +292,7 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
         except OperationError as exc:
             raise _op_error(exc) from None
         groups = _sharing_groups(s) if viewer.can("read_org") else []
-        others = [
-            o["operation_id"]
-            for o in list_operations(s, viewer, limit=200)[1]
-            if o["operation_id"] != uid
-        ]
+        others = data.operation_choices(s, viewer, uid) if viewer.can("edit") else []
     timeline = op.get("timeline") or []
     evidence = op.get("evidence") or []
     return render(
