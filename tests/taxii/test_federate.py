@@ -23,6 +23,7 @@ from lurewatch.taxii.federate import PullError, publish, pull
 from lurewatch.taxii.tables import TaxiiObject, TaxiiPull
 from tests.taxii.conftest import make_app
 from tests.taxii.live import serve
+from tests.taxii.objects import domain
 
 LURES = [
     "Customer service job in Sihanoukville, USD 1,800 a month, free visa and flight. "
@@ -49,10 +50,37 @@ def _fill_source(app: FastAPI) -> tuple[str, str]:
         store.sync_group_collections(s)
         coll = store.find_collection(s, "group-mekong")
         assert coll is not None
-        exported, added = publish(s, coll)
-        assert exported > 0 and added == exported
-        assert publish(s, coll) == (exported, 0)  # unchanged store: nothing new
+        exported, added, withdrawn = publish(s, coll)
+        assert exported > 0 and added == exported and withdrawn == 0
+        assert publish(s, coll) == (exported, 0, 0)  # unchanged store: nothing new
         return coll.id, key
+
+
+def test_publish_withdraws_what_is_no_longer_shared(app: FastAPI) -> None:
+    cid, _ = _fill_source(app)
+    with app.state.sessions() as s:
+        coll = store.find_collection(s, cid)
+        assert coll is not None
+        partner = store.check_envelope({"objects": [domain(77)]})
+        store.add_objects(s, coll, partner)  # a partner's object in the same collection
+        s.commit()
+        before = _count(s, TaxiiObject, TaxiiObject.collection_id == cid)
+        report = s.scalars(select(Report).order_by(Report.id)).first()
+        assert report is not None
+        report.shared = False  # consent to share withdrawn for one report
+        s.commit()
+        exported, added, withdrawn = publish(s, coll)
+        assert withdrawn > 0 and added == 0
+        published = set(
+            s.scalars(
+                select(TaxiiObject.object_id).where(
+                    TaxiiObject.collection_id == cid, TaxiiObject.origin == "published"
+                )
+            )
+        )
+        assert len(published) == exported
+        assert _count(s, TaxiiObject, TaxiiObject.collection_id == cid) == before - withdrawn
+        assert _count(s, TaxiiObject, TaxiiObject.object_id == domain(77)["id"]) == 1
 
 
 @pytest.mark.slow

@@ -98,8 +98,11 @@ def publish_cmd(
                 s.scalars(select(TaxiiCollection).where(TaxiiCollection.group_id.is_not(None)))
             )
         for coll in targets:
-            exported, added = publish(s, coll)
-            typer.echo(f"{coll.alias or coll.id}: {exported} object(s) shared, {added} new")
+            exported, added, withdrawn = publish(s, coll)
+            typer.echo(
+                f"{coll.alias or coll.id}: {exported} object(s) shared, {added} new, "
+                f"{withdrawn} withdrawn"
+            )
 
 
 @taxii_app.command("pull")

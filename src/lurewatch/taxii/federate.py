@@ -2,7 +2,8 @@
 
 Publish: the sharing exporter (`lurewatch.sharing.stix.export_objects`) decides what a sharing
 group may receive (redaction, TLP, personal data never leaves); its objects go into the group's
-collection. Ids and timestamps are deterministic, so publishing an unchanged store adds nothing.
+collection, and what this instance published before but the exporter no longer sends is
+withdrawn. Ids and timestamps are deterministic, so publishing an unchanged store adds nothing.
 
 Pull: the official `taxii2-client` pages through a remote collection (all versions), first its
 manifest (to learn the newest `date_added`), then its objects. The objects go into a local
@@ -21,14 +22,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lurewatch.sharing.errors import SharingError
 from lurewatch.sharing.tables import SharingGroup
 from lurewatch.taxii import store
 from lurewatch.taxii.media import TaxiiError
-from lurewatch.taxii.tables import TaxiiCollection, TaxiiPull
+from lurewatch.taxii.tables import TaxiiCollection, TaxiiObject, TaxiiPull
 
 PAGE = 1000
 
@@ -37,19 +38,42 @@ class PullError(RuntimeError):
     """The remote server or its content could not be pulled; nothing was stored."""
 
 
-def publish(session: Session, coll: TaxiiCollection) -> tuple[int, int]:
-    """Add what the collection's audience may receive; (objects exported, versions added)."""
+def publish(session: Session, coll: TaxiiCollection) -> tuple[int, int, int]:
+    """Bring the collection in line with what its audience may receive now: add new objects
+    and versions, and withdraw every object this instance published that the exporter no
+    longer sends (its report was redacted or unshared). Partners' objects are left alone.
+    Returns (objects exported, versions added, objects withdrawn)."""
     from lurewatch.sharing.stix import export_objects
 
     audience = session.get(SharingGroup, coll.group_id) if coll.group_id is not None else None
     objects = export_objects(session, audience)
-    if not objects:
-        return 0, 0
-    successes = store.add_objects(
-        session, coll, store.check_envelope({"objects": objects}, deep=False)
-    )
+    added = 0
+    if objects:
+        checked = store.check_envelope({"objects": objects}, deep=False)
+        successes = store.add_objects(session, coll, checked, origin="published")
+        added = sum(1 for s in successes if s["message"] == "added")
+    current = {o["id"] for o in objects}
+    stale = [
+        oid
+        for oid in set(
+            session.scalars(
+                select(TaxiiObject.object_id).where(
+                    TaxiiObject.collection_id == coll.id, TaxiiObject.origin == "published"
+                )
+            )
+        )
+        if oid not in current
+    ]
+    for i in range(0, len(stale), 500):
+        session.execute(
+            delete(TaxiiObject).where(
+                TaxiiObject.collection_id == coll.id,
+                TaxiiObject.origin == "published",
+                TaxiiObject.object_id.in_(stale[i : i + 500]),
+            )
+        )
     session.commit()
-    return len(objects), sum(1 for s in successes if s["message"] == "added")
+    return len(objects), added, len(stale)
 
 
 @dataclass
@@ -156,7 +180,7 @@ def pull(
         except TaxiiError as exc:
             session.rollback()
             raise PullError(f"{remote.url}: {exc.description} {exc.details or ''}") from None
-        successes = store.add_objects(session, mirror, checked)
+        successes = store.add_objects(session, mirror, checked, origin="pulled")
         added = sum(1 for s in successes if s["message"] == "added")
         state.objects += added
         try:  # commits the mirror, the pull state and the import together

@@ -213,7 +213,7 @@ def _first_last(versions: Iterable[tuple[Any, datetime]]) -> tuple[set[Any], set
 
 
 def add_objects(
-    session: Session, coll: TaxiiCollection, checked: Sequence[Checked]
+    session: Session, coll: TaxiiCollection, checked: Sequence[Checked], origin: str = "posted"
 ) -> list[dict[str, Any]]:
     """Add checked objects (one transaction); returns the status `successes` entries."""
     # Take the collection's write lock first (a row lock on PostgreSQL, the database write
@@ -275,6 +275,7 @@ def add_objects(
             "is_first": True,
             "is_last": True,
             "media_type": STIX_MEDIA,
+            "origin": origin,
             "body": c.body,
         }
         successes.append({"id": c.object_id, "version": version, "message": "added"})

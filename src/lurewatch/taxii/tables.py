@@ -8,6 +8,8 @@ Why these shapes:
   `date_added` is strictly increasing within a collection (see store.py), so `added_after`
   resumes exactly where a client stopped; `is_first`/`is_last` are kept on write so
   `match[version]=first|last` is an indexed filter, not a window query.
+  `origin` says who put it there, so a re-publish can withdraw what the exporter no longer
+  sends (a report redacted or no longer shared) without touching partners' objects.
 - `TaxiiStatus` is the status resource of one POST of objects.
 - `TaxiiPull` remembers, per remote collection, the last `date_added` pulled, so a re-pull
   asks only for what is new.
@@ -68,6 +70,8 @@ class TaxiiObject(Base):
     is_first: Mapped[bool] = mapped_column(Boolean, default=True)
     is_last: Mapped[bool] = mapped_column(Boolean, default=True)
     media_type: Mapped[str] = mapped_column(String(60))
+    origin: Mapped[str] = mapped_column(String(10), default="posted")
+    """published (this instance's exporter) | posted (a client's POST) | pulled (federation)."""
     body: Mapped[dict[str, Any]] = mapped_column()
 
 

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("is_first", sa.Boolean(), nullable=False),
         sa.Column("is_last", sa.Boolean(), nullable=False),
         sa.Column("media_type", sa.String(length=60), nullable=False),
+        sa.Column("origin", sa.String(length=10), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["collection_id"], ["taxii_collections.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
