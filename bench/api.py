@@ -88,8 +88,10 @@ class Run:
             f"errors {self.errors}; CPU per request: server "
             f"{self.server_cpu_s / max(self.requests, 1) * 1000:.2f} ms, generator "
             f"{self.client_cpu_s / max(self.requests, 1) * 1000:.2f} ms; generator share of "
-            f"the CPU used {share:.0%}"
-            f" ({note})"
+            f"the CPU used {share:.0%}; the server got {self.server_cpu_s / self.seconds:.2f} of "
+            f"{os.cpu_count()} cores (ceiling at this cost per request with all of them: "
+            f"{(os.cpu_count() or 1) / max(self.server_cpu_s / max(self.requests, 1), 1e-9):.0f} "
+            f"req/s) ({note})"
         )
 
 
