@@ -88,6 +88,19 @@ def test_pdf_is_one_page_with_fonts_for_the_script(client: TestClient) -> None:
     assert any(re.fullmatch(rb"Noto-?Sans-?Khmer(-Bold)?", f) for f in fonts), fonts
 
 
+def test_poster_hotlines_default_to_the_languages_country(client: TestClient) -> None:
+    from lurewatch.advice import advice_for
+
+    vietnam = advice_for("job_scam", "vi", "VN").hotlines
+    cambodia = advice_for("job_scam", "vi", "KH").hotlines
+    assert vietnam and cambodia
+    default = client.get("/awareness/job_scam?in=vi").text
+    assert 'class="poster-help"' in default
+    assert vietnam[0].name in default
+    chosen = client.get("/awareness/job_scam?in=vi&country=KH").text
+    assert cambodia[0].name in chosen and vietnam[0].name not in chosen
+
+
 def test_chooser_redirects_and_unknown_category_is_404(client: TestClient) -> None:
     r = client.get(
         "/awareness/poster?category=job_scam&in=vi&format=pdf&country=VN",

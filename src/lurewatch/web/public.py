@@ -89,9 +89,10 @@ def awareness_form(request: Request) -> Response:
 def awareness_chosen(request: Request) -> Response:
     """The chooser form's target (GET, works without JavaScript): redirect to the poster (of
     an operation when a logged-in analyst named one)."""
-    lang, country = public_awareness.poster_params(request)
+    lang, _ = public_awareness.poster_params(request)
+    country = request.query_params.get("country", "").upper()  # only when chosen
     fmt = ".pdf" if request.query_params.get("format") == "pdf" else ""
-    query = urlencode({"in": lang, **({"country": country} if country else {})})
+    query = urlencode({"in": lang, **({"country": country} if country in COUNTRIES else {})})
     operation = request.query_params.get("operation", "").strip()
     if operation:
         if not OP_UID.fullmatch(operation):

@@ -280,10 +280,18 @@ def poster_response(poster: Poster, fmt: str, operation: str | None = None) -> R
     return Response(html, media_type="text/html; charset=utf-8")
 
 
+LANGUAGE_COUNTRY = {"th": "TH", "vi": "VN", "id": "ID", "tl": "PH", "my": "MM", "km": "KH"}
+"""Where a poster in this language is most likely put up, for its hotlines when no country was
+chosen (Chinese and English posters are read in too many places to guess)."""
+
+
 def poster_params(request: Request) -> tuple[str, str | None]:
-    """The poster's language (`in`, default: the interface language) and country."""
+    """The poster's language (`in`, default: the interface language) and country (default:
+    the language's country, see `LANGUAGE_COUNTRY`)."""
     lang = request.query_params.get("in", "")
     if lang not in i18n.LANGUAGES:
         lang = i18n.choose(request)
     country = request.query_params.get("country", "").upper()
-    return lang, country if country in COUNTRIES else None
+    if country in COUNTRIES:
+        return lang, country
+    return lang, LANGUAGE_COUNTRY.get(lang)
