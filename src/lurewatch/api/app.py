@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(routes_tools.router, prefix=PREFIX)
     app.include_router(routes_reports.router, prefix=PREFIX)
     app.include_router(routes_operations.router, prefix=PREFIX)
+    from lurewatch.api.routes_sharing import router as sharing_router
+
+    app.include_router(sharing_router, prefix=PREFIX)
     from lurewatch.psi.routes import router as psi_router
     from lurewatch.taxii.routes import mount_taxii
 

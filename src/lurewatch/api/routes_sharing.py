@@ -1,0 +1,116 @@
+"""Sharing over the REST API: export what a sharing group may receive, import a partner's
+STIX bundle or MISP events.
+
+- `GET /sharing/export?format=stix|misp&group=G[&dry_run=true]`: admins and analysts export
+  for any group (or, without one, for all partners); a partner key only for a group its
+  organisation is a member of. The dry run answers the plan: what goes, what is withheld, why.
+- `POST /sharing/import` (admins and analysts): the body is a STIX 2.1 bundle or MISP events
+  (detected); imported for the caller's organisation in one transaction. Malformed input is a
+  422 problem whose `detail` names the object and the reason; nothing is imported. Bodies
+  over the API's size limit are refused with 413 (use `lurewatch import` for big files).
+
+The work runs in the threadpool: exports and imports are database- and CPU-bound.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
+from lurewatch.api.security import require
+from lurewatch.sharing.cli import detect_format
+from lurewatch.sharing.errors import SharingError
+from lurewatch.store.access import Viewer
+
+router = APIRouter(prefix="/sharing", tags=["sharing"], responses=PROBLEM_RESPONSES)
+
+
+def _member(session: Any, group: str, org_id: int) -> bool:
+    from lurewatch.sharing.tables import SharingGroup, SharingGroupMember
+
+    return (
+        session.scalar(
+            select(SharingGroupMember.org_id)
+            .join(SharingGroup, SharingGroup.id == SharingGroupMember.group_id)
+            .where(SharingGroup.name == group, SharingGroupMember.org_id == org_id)
+        )
+        is not None
+    )
+
+
+@router.get("/export", summary="Export what a sharing group may receive (STIX 2.1 or MISP)")
+async def export_route(
+    request: Request,
+    viewer: Annotated[Viewer, Depends(require("read"))],
+    format: Annotated[Literal["stix", "misp"], Query()] = "stix",
+    group: Annotated[str | None, Query(max_length=100)] = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    def work() -> dict[str, Any]:
+        with request.app.state.sessions() as s:
+            if not viewer.can("read_org") and (
+                group is None or not _member(s, group, viewer.org_id)
+            ):
+                raise ProblemError(
+                    403, "A partner exports only for a sharing group its organisation is in."
+                )
+            try:
+                if format == "stix":
+                    from lurewatch.sharing.stix import bundle_of, plan_export
+
+                    plan: Any = plan_export(s, group)
+                    out: dict[str, Any] = plan.to_dict() if dry_run else bundle_of(plan.objects)
+                    return out
+                from lurewatch.sharing.misp import plan_events
+
+                plan = plan_events(s, group)
+                out = plan.to_dict() if dry_run else plan.document()
+                return out
+            except SharingError as exc:
+                raise ProblemError(404, str(exc)) from None
+
+    result: dict[str, Any] = await run_in_threadpool(work)
+    return result
+
+
+@router.post(
+    "/import",
+    summary="Import a STIX 2.1 bundle or MISP events, all or nothing",
+    status_code=201,
+)
+async def import_route(
+    request: Request, viewer: Annotated[Viewer, Depends(require("bulk"))]
+) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        document = json.loads(raw.decode("utf-8"))
+        fmt = detect_format(document)
+    except UnicodeDecodeError:
+        raise ProblemError(422, "The body is not UTF-8; nothing was imported.") from None
+    except json.JSONDecodeError as exc:
+        raise ProblemError(422, f"The body is not JSON ({exc}); nothing was imported.") from None
+    except SharingError as exc:
+        raise ProblemError(422, f"{exc}; nothing was imported.") from None
+
+    def work() -> dict[str, Any]:
+        with request.app.state.sessions() as s:
+            try:
+                if fmt == "stix":
+                    from lurewatch.sharing.stix_import import import_bundle
+
+                    result = import_bundle(s, document, viewer.org_id, source="api", raw=raw)
+                else:
+                    from lurewatch.sharing.misp_import import import_events
+
+                    result = import_events(s, document, viewer.org_id, source="api", raw=raw)
+            except SharingError as exc:
+                raise ProblemError(422, f"{exc}; nothing was imported.") from None
+            return result.to_dict()
+
+    answer: dict[str, Any] = await run_in_threadpool(work)
+    return answer
