@@ -177,8 +177,8 @@ def operation_graph(session: Session, viewer: Viewer, uid: str) -> dict[str, Any
     return out
 
 
-# Laying out starts when the operation's page is asked for, so it runs while the browser is
-# still loading the page and its scripts; the JSON request then finds it done or under way.
+# Laying out starts as soon as the operation's page has been sent, so it runs while the browser
+# parses the page and loads its scripts; the JSON request then finds it done or under way.
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lurewatch-graph")
 _PENDING: dict[tuple[int, str, str], Future[dict[str, Any]]] = {}
 _PENDING_LOCK = threading.Lock()

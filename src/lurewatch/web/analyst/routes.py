@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -285,7 +286,6 @@ def _template_parts(template: dict[str, Any] | None) -> list[tuple[str, str | No
 @router.get("/analyst/operations/{uid}")
 def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
     _check_uid(uid, OP_UID)
-    prepare_graph(request.app.state.sessions, viewer, uid)
     with _sessions(request)() as s:
         try:
             op = detail(s, viewer, uid)
@@ -295,7 +295,7 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
         others = data.operation_choices(s, viewer, uid) if viewer.can("edit") else []
     timeline = op.get("timeline") or []
     evidence = op.get("evidence") or []
-    return render(
+    response = render(
         request,
         "analyst/operation.html",
         {
@@ -314,6 +314,11 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
             "others": others,
         },
     )
+    # Lay the graph out once the page has been sent: while the browser parses the page and
+    # loads its scripts (the JSON is preloaded from <head>). Started earlier, the layout (which
+    # holds the GIL) would delay this page itself.
+    response.background = BackgroundTask(prepare_graph, request.app.state.sessions, viewer, uid)
+    return response
 
 
 @router.get("/analyst/operations/{uid}/graph.json")
