@@ -81,12 +81,12 @@ def link_duckdb(
                     con.execute(f"INSERT INTO {name} SELECT * FROM chunk_arrow")
                 con.unregister("chunk_arrow")
         timings["prepare"] = time.perf_counter() - clock
-        edges, keys = stages.run(runner, config)
+        edges, labels, keys = stages.run(runner, config)
         timings["stages"] = time.perf_counter() - clock - timings["prepare"]
     finally:
         con.close()
     result = LinkResult(
-        clusters=stages.clusters_from(edges, ids, config),
+        clusters=stages.clusters_from(edges, labels, ids, config),
         prepared=prepared,
         key_stats=stages.key_stats_from(keys, config),
         bad=sorted(bad),

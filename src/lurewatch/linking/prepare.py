@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
@@ -126,19 +127,15 @@ def reports_table(batch: PreparedBatch, rids: Sequence[int], config: LinkConfig)
 
 def keys_table(batch: PreparedBatch, rids: Sequence[int]) -> pa.Table:
     """`report_keys(rid, ikey, stop, cap)`: one row per report and distinct key."""
-    rid_col: list[int] = []
-    key_col: list[str] = []
-    stop_col: list[str | None] = []
-    cap_col: list[int] = []
-    for rid, keys in zip(rids, batch.keys, strict=True):
-        for k, why, cap in keys:
-            rid_col.append(rid)
-            key_col.append(k)
-            stop_col.append(why)
-            cap_col.append(cap)
+    counts = [len(k) for k in batch.keys]
+    rid_col = np.repeat(np.asarray(rids, dtype=np.int64), counts)
+    flat = list(chain.from_iterable(batch.keys))
+    key_col, stop_col, cap_col = (
+        (list(c) for c in zip(*flat, strict=True)) if flat else ([], [], [])
+    )
     return pa.table(
         {
-            "rid": pa.array(rid_col, pa.int64()),
+            "rid": pa.array(rid_col),
             "ikey": pa.array(key_col, pa.string()),
             "stop": pa.array(stop_col, pa.string()),
             "cap": pa.array(cap_col, pa.int64()),

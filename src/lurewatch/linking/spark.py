@@ -195,11 +195,11 @@ def link_spark(
         runner.view("reports", f"SELECT rid, has_sig, {sig} FROM prepped WHERE kind = 'r'")
         runner.view("report_keys", "SELECT rid, ikey, stop, cap FROM prepped WHERE kind = 'k'")
         prepped = runner.fetch("SELECT * FROM prepped").to_pydict()
-        edges, keys = stages.run(runner, config)
+        edges, labels, keys = stages.run(runner, config)
     finally:
         runner.close()
     return LinkResult(
-        clusters=stages.clusters_from(edges, ids, config),
+        clusters=stages.clusters_from(edges, labels, ids, config),
         prepared=_prepared(prepped, ordered, config),
         key_stats=stages.key_stats_from(keys, config),
         bad=sorted(bad),

@@ -145,5 +145,9 @@ def fetch_edges(labels: str) -> str:
     )
 
 
+def fetch_labels(labels: str) -> str:
+    return f"SELECT l, v FROM {labels} ORDER BY l, v"
+
+
 def fetch_key_stats() -> str:
     return "SELECT ikey, df, stop, cap FROM key_df WHERE df >= 2 OR stop IS NOT NULL"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
 from lurewatch.linking import sql
@@ -62,8 +63,9 @@ def weight_tables(config: LinkConfig) -> tuple[pa.Table, pa.Table]:
     )
 
 
-def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table]:
-    """Run all stages on `reports` and `report_keys`; (edges with component, key stats)."""
+def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Run all stages on `reports` and `report_keys`; (edges with component, labels, key
+    stats)."""
     df_w, tmpl_w = weight_tables(config)
     runner.load("df_weight", df_w)
     runner.load("tmpl_weight", tmpl_w)
@@ -86,38 +88,50 @@ def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table]:
             break
     else:
         raise RuntimeError("connected components did not converge")
-    return runner.fetch(sql.fetch_edges(labels)), runner.fetch(sql.fetch_key_stats())
+    return (
+        runner.fetch(sql.fetch_edges(labels)),
+        runner.fetch(sql.fetch_labels(labels)),
+        runner.fetch(sql.fetch_key_stats()),
+    )
 
 
-def clusters_from(edges: pa.Table, ids: Sequence[str], config: LinkConfig) -> list[Cluster]:
-    """Clusters from the fetched edge rows, which come ordered by (component, a, b, kind,
-    key): component labels are first members, so clusters come out sorted by their first
-    report id and each cluster's edges in `Edge` order, without sorting objects here."""
-    out: list[Cluster] = []
-    cols = edges.to_pydict()
-    comps = cols["comp"]
-    n = len(comps)
-    i = 0
-    while i < n:
-        comp = comps[i]
-        j = i
-        members: set[int] = set()
-        group: list[Edge] = []
-        while j < n and comps[j] == comp:
-            a, b, w = cols["a"][j], cols["b"][j], cols["w"][j]
-            members.add(a)
-            members.add(b)
-            if cols["kind"][j] == "template":
-                jac = w / config.bins
-                group.append(Edge(ids[a], ids[b], "template", f"template:jaccard={jac:.2f}", jac))
-            else:
-                group.append(
-                    Edge(ids[a], ids[b], "indicator", cols["ikey"][j], w / THRESHOLD_MILLI)
-                )
-            j += 1
-        out.append(Cluster(tuple(ids[r] for r in sorted(members)), tuple(group)))
-        i = j
-    return out
+def clusters_from(
+    edges: pa.Table, labels: pa.Table, ids: Sequence[str], config: LinkConfig
+) -> list[Cluster]:
+    """Clusters from the fetched rows: `labels` ordered by (label, node), `edges` by
+    (component, a, b, kind, key). Component labels are first members, so clusters come out
+    sorted by their first report id and each cluster's edges in `Edge` order; the columns are
+    converted in bulk (Arrow `take`, numpy) rather than row by row."""
+    if labels.num_rows == 0:
+        return []
+    id_arr = pa.array(ids, pa.string())
+    lab = labels.column("l").to_numpy()
+    node_ids = id_arr.take(labels.column("v")).to_pylist()
+    comp = edges.column("comp").to_numpy()
+    a_ids = id_arr.take(edges.column("a")).to_pylist()
+    b_ids = id_arr.take(edges.column("b")).to_pylist()
+    kinds = edges.column("kind").to_pylist()
+    keys = edges.column("ikey").to_pylist()
+    w = edges.column("w").to_numpy()
+    is_tmpl = np.array([k == "template" for k in kinds], dtype=bool)
+    weights = np.where(is_tmpl, w / config.bins, w / THRESHOLD_MILLI).tolist()
+    tmpl_keys = [f"template:jaccard={m / config.bins:.2f}" for m in range(config.bins + 1)]
+    keys = [
+        tmpl_keys[int(m)] if t else k
+        for k, t, m in zip(keys, is_tmpl.tolist(), w.tolist(), strict=True)
+    ]
+    all_edges = list(map(Edge, a_ids, b_ids, kinds, keys, weights))
+    node_cuts = np.flatnonzero(np.diff(lab)) + 1
+    edge_cuts = np.flatnonzero(np.diff(comp)) + 1
+    node_bounds = [0, *node_cuts.tolist(), len(lab)]
+    edge_bounds = [0, *edge_cuts.tolist(), len(comp)]
+    return [
+        Cluster(
+            tuple(node_ids[node_bounds[i] : node_bounds[i + 1]]),
+            tuple(all_edges[edge_bounds[i] : edge_bounds[i + 1]]),
+        )
+        for i in range(len(node_bounds) - 1)
+    ]
 
 
 def key_stats_from(table: pa.Table, config: LinkConfig) -> dict[str, KeyStat]:
