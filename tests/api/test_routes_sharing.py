@@ -46,6 +46,8 @@ def test_export_by_role_and_group(app_client: TestClient, keys: dict[str, str]) 
     r = app_client.get(f"{URL}/export", params={"dry_run": "true"}, headers=auth(keys["admin"]))
     assert r.status_code == 200 and r.json()["withheld_items"]
     assert app_client.get(f"{URL}/export", headers=auth(keys["reporter"])).status_code == 403
+    r = app_client.get(f"{URL}/export", params={"group": "a\x00b"}, headers=auth(keys["admin"]))
+    assert r.status_code == 422
 
 
 def test_import_and_bad_input(app_client: TestClient, keys: dict[str, str]) -> None:

@@ -51,6 +51,9 @@ async def export_route(
     group: Annotated[str | None, Query(max_length=100)] = None,
     dry_run: bool = False,
 ) -> dict[str, Any]:
+    if group is not None and "\x00" in group:  # PostgreSQL cannot even compare it
+        raise ProblemError(422, "A group name cannot contain NUL characters.")
+
     def work() -> dict[str, Any]:
         with request.app.state.sessions() as s:
             if not viewer.can("read_org") and (
