@@ -22,11 +22,13 @@
       var received = performance.now();
       var g = new graphology.Graph({ type: "undirected", multi: false });
       var nodes = data.nodes, edges = data.edges, i;
+      var small = nodes.length <= 300;  // few nodes: big enough to read, labels on
       for (i = 0; i < nodes.length; i++) {
         var n = nodes[i], isReport = n[1] === "report";
         g.addNode(n[0], {
           x: n[3], y: n[4],
-          size: isReport ? 3 : Math.min(8, 1.5 + Math.sqrt(n[5] || 1)),
+          size: small ? (isReport ? 8 : Math.min(14, 6 + Math.sqrt(n[5] || 1)))
+            : (isReport ? 3 : Math.min(8, 1.5 + Math.sqrt(n[5] || 1))),
           color: isReport ? COLORS.report : COLORS.indicator,
           label: isReport ? "report " + n[2] + (n[5] ? " (" + n[5] + ")" : "") : n[1] + " " + n[2],
           kind: n[1], ref: n[0]
@@ -40,7 +42,8 @@
       }
       var built = performance.now();
       var settings = {
-        renderLabels: nodes.length <= 300,
+        renderLabels: small,
+        stagePadding: small ? 120 : 30,  // room for the labels at the edges
         labelRenderedSizeThreshold: 6,
         hideEdgesOnMove: nodes.length > 2000,
         zIndex: true
