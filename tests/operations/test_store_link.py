@@ -164,3 +164,9 @@ def test_deleting_a_report_removes_its_membership_and_keys(
         )
         link_store(s, mode="full")
         assert all("sample-01" not in g for g in groups(s))
+        # every report gone (retention): the next run retires every operation
+        s.execute(delete(Report))
+        s.commit()
+        link_store(s, mode="full")
+        assert not memberships(s)
+        assert set(s.scalars(select(Operation.status))) == {"retired"}

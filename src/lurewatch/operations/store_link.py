@@ -241,7 +241,10 @@ def link_store(
             records = load_records(session)
             previous = memberships(session)
             result = link(records.records, engine)
-            touched: Collection[str] = set(previous)
+            # every active operation, even one whose reports were all deleted since
+            touched: Collection[str] = set(
+                session.scalars(select(Operation.uid).where(Operation.status == "active"))
+            )
             universe: Collection[str] | None = None
         else:
             records, previous = _neighbourhood(session, new_ids)
@@ -256,7 +259,7 @@ def link_store(
             reserved=_reserved(session),
             universe=universe,
         )
-        retired = _write(session, views, touched, records, number) if records.records else 0
+        retired = _write(session, views, touched, records, number)
         if records.records:
             _keys(session, result, records, number)
         summary = RunSummary(
