@@ -194,3 +194,19 @@ def test_operations_routes_conform_to_schema(engine: Engine) -> None:
             case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, timeout=120)
 
         check()
+
+
+def test_a_run_that_loses_the_race_changes_nothing(
+    app_client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes numbering their runs alike: the second commit fails on the unique run
+    number, answers 409, and leaves the first run's operations as they were."""
+    _load(app_client, keys)
+    h = auth(keys["analyst"])
+    before = _ops(app_client, keys["analyst"])
+    import lurewatch.operations.store_link as store_link
+
+    monkeypatch.setattr(store_link, "_next_number", lambda _s: 1)  # run 1 exists already
+    r = app_client.post("/api/v1/operations/link", json={"mode": "full"}, headers=h)
+    assert r.status_code == 409 and r.headers["content-type"].startswith("application/problem")
+    assert _ops(app_client, keys["analyst"]) == before

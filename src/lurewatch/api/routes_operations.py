@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import Field, field_validator
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
@@ -136,4 +137,7 @@ async def link_route(
         with request.app.state.sessions() as s:
             return link_store(s, engine=opts.engine, mode=opts.mode, actor=_actor(viewer)).to_dict()
 
-    return await run_in_threadpool(work)
+    try:
+        return await run_in_threadpool(work)
+    except IntegrityError:  # another process wrote the same run number first; nothing was kept
+        raise ProblemError(409, "Another linking run finished first; run again.") from None
