@@ -472,3 +472,9 @@ def test_export_refuses_unknown_format_and_downloads_stix(world: World) -> None:
     assert bundle["type"] == "bundle"
     text = json.dumps(bundle)
     assert world.uids["a"] not in text  # not shared: never exported
+    assert world.uids["b"] in text  # shared with all partners
+    r = world.client.post("/analyst/export", data={"format": "misp", "csrf_token": token})
+    assert r.status_code == 200, r.text[:300]
+    events = r.json()["response"]
+    assert events and all("Event" in e for e in events)
+    assert world.uids["a"] not in json.dumps(events)
