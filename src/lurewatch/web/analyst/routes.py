@@ -21,6 +21,8 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -33,6 +35,10 @@ from lurewatch.operations.queries import (
     merge_operations,
     split_operation,
 )
+from lurewatch.sharing import SharingError
+from lurewatch.sharing import misp as misp_export
+from lurewatch.sharing import stix as stix_export
+from lurewatch.sharing.tables import SharingGroup
 from lurewatch.store.access import Viewer
 from lurewatch.store.queries import lookup as store_lookup
 from lurewatch.web.analyst import data
@@ -372,14 +378,8 @@ async def merge_submit(request: Request, uid: str, viewer: Editor) -> Response:
 # ---------------------------------------------------------------- export
 
 
-def _sharing_groups(session: Any) -> list[str]:
-    """Names of the sharing groups (empty when the sharing tables are not there yet)."""
-    try:
-        from sqlalchemy import select
-
-        from lurewatch.sharing.tables import SharingGroup
-    except ImportError:
-        return []
+def _sharing_groups(session: Session) -> list[str]:
+    """Names of the sharing groups, for the export form."""
     return [str(n) for n in session.scalars(select(SharingGroup.name).order_by(SharingGroup.name))]
 
 
@@ -403,21 +403,11 @@ async def export_submit(request: Request, viewer: Exporter) -> Response:
     )
 
 
-def _export(session: Any, fmt: str, group: str | None) -> Any:
-    try:
-        from lurewatch.sharing import SharingError
-        from lurewatch.sharing import stix as stix_export
-    except ImportError:
-        raise WebError(503, "Export is not available in this installation.") from None
+def _export(session: Session, fmt: str, group: str | None) -> Any:
+    """The export document; the sharing layer's refusal (e.g. an unknown group) is a 422."""
     try:
         if fmt == "stix":
             return stix_export.export_bundle(session, group)
-        from lurewatch.sharing import misp as misp_export
-
         return misp_export.export_events(session, group)
     except SharingError as exc:
         raise WebError(422, f"Export refused: {exc}") from None
-    except ImportError:
-        raise WebError(
-            503, f"{fmt.upper()} export is not available in this installation."
-        ) from None
