@@ -81,10 +81,41 @@ async def export_route(
     return result
 
 
+IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A STIX 2.1 bundle, or MISP events ({Event}, {response: [...]}, a list).",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {
+                            "type": "object",
+                            "required": ["type", "objects"],
+                            "properties": {
+                                "type": {"const": "bundle"},
+                                "id": {"type": "string"},
+                                "objects": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                        {"type": "object", "required": ["Event"]},
+                        {"type": "object", "required": ["response"]},
+                        {"type": "array", "items": {"type": "object"}},
+                    ]
+                }
+            }
+        },
+    }
+}
+"""The body as OpenAPI can say it; the STIX and MISP rules themselves are checked by the
+importers (422 with the object and the reason)."""
+
+
 @router.post(
     "/import",
     summary="Import a STIX 2.1 bundle or MISP events, all or nothing",
     status_code=201,
+    openapi_extra=IMPORT_BODY,
 )
 async def import_route(
     request: Request, viewer: Annotated[Viewer, Depends(require("bulk"))]
