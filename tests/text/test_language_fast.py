@@ -154,6 +154,12 @@ def test_letter_count_by_cutting_non_letter_runs() -> None:
     """`script_language` counts letters as what is left after cutting `[\\W\\d_]+` runs out."""
     from lurewatch.text.language import _LETTER, _NOT_LETTER_RUNS
 
-    for text in [*WRITTEN, "a1_b-2 c", "ไทย 123 ภาษา", "日本語、テキスト。", *_corpus_sample(step=200)]:
+    for text in [
+        *WRITTEN,
+        "a1_b-2 c",
+        "ไทย 123 ภาษา",
+        "日本語、テキスト。",
+        *_corpus_sample(step=200),
+    ]:
         sample = text[:2000]
         assert len(_NOT_LETTER_RUNS.sub("", sample)) == len(_LETTER.findall(sample))
