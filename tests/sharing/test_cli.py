@@ -62,6 +62,8 @@ def test_dry_run_lists_and_writes_no_export(env_db: sessionmaker[Session], tmp_p
     assert r.exit_code == 0, r.output
     assert "its organisation shares it with all partners" in r.stdout
     assert "personal data of a reporter or victim" in r.stdout
+    later = runner.invoke(app, ["export", "--dry-run", "--since", "2999-01-01"])
+    assert later.exit_code == 0 and '"report"' not in later.stdout.splitlines()[-1]
     data = json.loads(plan.read_text("utf-8"))
     assert data["audience"] == "all partners" and data["included"] and data["withheld_items"]
     assert "type" not in data  # the plan, not a bundle

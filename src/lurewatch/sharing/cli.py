@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -76,6 +76,8 @@ def export_cmd(
     """Export what a sharing group may receive as a STIX 2.1 bundle or MISP events."""
     from lurewatch.store.cli import _sessions
 
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)  # times on the command line are UTC
     if format not in ("stix", "misp"):
         raise _fail(f"--format must be stix or misp, not {format!r}")
     if output is None and not dry_run:
