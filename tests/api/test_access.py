@@ -94,6 +94,8 @@ ELSEWHERE: dict[tuple[str, str], str] = {
             ("POST", "/link"),
         ]
     },
+    ("GET", "/api/v1/sharing/export"): "tests/api/test_routes_sharing.py",
+    ("POST", "/api/v1/sharing/import"): "tests/api/test_routes_sharing.py",
 }
 """Routes of other modules, each tested role by role in its own module's test file."""
 

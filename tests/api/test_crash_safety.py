@@ -65,7 +65,9 @@ def _start(url: str, port: int) -> subprocess.Popen[bytes]:
         env=env,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
+    # the app loads the screening models and the domain lists before it listens: ~15 s of CPU,
+    # minutes of wall time on a machine shared with other test runs
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
@@ -111,7 +113,7 @@ def test_sigkill_mid_bulk_ingest(server_db: tuple[str, str], engine: Engine) -> 
     stop = threading.Event()
     sender = threading.Thread(target=_send, args=(port, key, 0, acked, stop))
     sender.start()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while len(acked) < 1000 and time.monotonic() < deadline and sender.is_alive():
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # mid-request: the next chunk is being written

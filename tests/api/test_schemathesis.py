@@ -1,5 +1,6 @@
 """Property-based run of the OpenAPI schema (schemathesis): no 5xx, no response that breaks
-the schema, on SQLite and PostgreSQL, with an admin key (the role that may call everything).
+the schema, on SQLite and PostgreSQL, with an admin key (the role that may call everything),
+for the screen, domain, indicator and report routes.
 
 Driven by hand (hypothesis `given` over each operation's strategy) because the pytest
 `from_fixture` loader does not work with parametrised fixtures in this pytest version."""
@@ -17,6 +18,9 @@ from lurewatch.store.db import session_factory
 from lurewatch.store.keys import create_key
 
 EXAMPLES = 30
+OWN = ("/api/v1/screen", "/api/v1/domains", "/api/v1/indicators", "/api/v1/reports")
+"""The routes of the store and API module; operations, PSI, sharing and TAXII routes are run
+through schemathesis by their own modules' tests."""
 
 
 @pytest.mark.slow
@@ -27,7 +31,11 @@ def test_api_conforms_to_schema(engine: Engine) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     lurewatch.screen("warm the models up before the timed calls")
     schema = from_asgi("/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if op.path.startswith(OWN)
+    ]
     assert len(operations) == 9
 
     for operation in operations:
