@@ -49,6 +49,12 @@ def _latin_identifier() -> Any:
         encodes the text, scores, normalises and picks the label. The differential test in
         tests/text/test_language_fast.py checks that both agree on corpus texts."""
 
+        def _encode(self, text: Any) -> Any:
+            pending = getattr(_PENDING, "walked", None)
+            if pending is not None and pending[0] is text:
+                return text  # `classify_many` already encoded it: not decoded and encoded again
+            return LanguageIdentifier._encode(text)
+
         def _raw_score(self, text: bytes) -> Any:
             pending = getattr(_PENDING, "walked", None)
             if pending is not None and pending[0] == text:
