@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from lurewatch.cli import app
@@ -55,7 +56,19 @@ def test_extract_text_prints_readable_output() -> None:
     assert "plain words only" in result.stdout
 
 
-def test_demo_runs() -> None:
-    result = runner.invoke(app, ["demo"])
+def test_demo_builds_a_linked_store_without_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo`'s store: the 65 sample reports, linked into the four planted operations, and a
+    working analyst key; rebuilt from scratch on every run."""
+    from lurewatch.demo import build_demo_store
+
+    first = build_demo_store(tmp_path / "demo")
+    again = build_demo_store(tmp_path / "demo")
+    assert first.reports == again.reports == 65
+    assert sorted(op["size"] for op in again.operations) == [8, 10, 12, 15]
+    assert again.analyst_key and again.analyst_key != first.analyst_key
+    monkeypatch.setattr("lurewatch.demo.demo_dir", lambda: tmp_path / "demo")
+    result = runner.invoke(app, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
-    assert "demo-20" in result.stdout
+    assert "demo-20" in result.stdout and "operations linked" in result.stdout

@@ -148,11 +148,17 @@ def _extract_file(
 
 
 @app.command("demo")
-def demo_cmd() -> None:
-    """Run lurewatch on its bundled sample of messages and print what it finds."""
+def demo_cmd(
+    serve: Annotated[
+        bool, typer.Option(help="Serve the dashboard after building the demo store.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port for the dashboard (another if busy).")] = 8000,
+) -> None:
+    """Screen the bundled messages, build a demo store of linked sample reports, serve the
+    dashboard on it."""
     from lurewatch.demo import run_demo
 
-    run_demo(Console())
+    run_demo(Console(), serve=serve, port=port)
 
 
 @app.command("train")
