@@ -35,7 +35,6 @@ def test_spark_and_duckdb_agree_on_noisy_reports_with_bad_rows(spark: Any, tmp_p
     duck = link_files(path, config=config)
     sp = link_files(path, engine="spark", config=config, spark=spark)
     assert len(duck.clusters) > 15
-    assert any(len(c.report_ids) > 5 for c in duck.clusters)
     assert any(e.kind == "template" for c in duck.clusters for e in c.edges)
     assert any(0 < k.weight < 1 for k in duck.key_stats.values())
     assert [line for line, _ in duck.bad] == [3, 4, 5, 8, 9, 10, 11, 13, 14 + len(records)]
