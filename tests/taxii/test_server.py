@@ -203,6 +203,9 @@ def test_bad_input_gets_taxii_errors_and_adds_nothing(
     _taxii_error(httpx.get(url, params={"added_after": "last week"}, auth=auth), 400, "timestamp")
     _taxii_error(httpx.get(url, params={"limit": "-1"}, auth=auth), 400, "limit")
     _taxii_error(httpx.get(url, params={"next": "garbage"}, auth=auth), 400, "next")
+    # an envelope over the 1 MiB body limit: a 413 a TAXII client can parse, not the web's page
+    huge = httpx.post(url, content=b"x" * (1 << 20 + 1), headers=post, auth=auth)
+    assert huge.status_code == 413 and "json" in huge.headers["content-type"]
     assert count(app, cid) == 0
     # and a good envelope still goes in afterwards
     ok = httpx.post(url, content=json.dumps({"objects": [good]}), headers=post, auth=auth)

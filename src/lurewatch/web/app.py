@@ -42,7 +42,7 @@ MAX_WEB_BODY_BYTES = 1 << 20
 """A pasted chat or an uploaded export (plus the form around it); the API's own limit is the
 same, so the pages answer first with a page a person can read."""
 
-API_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc")
+API_PATHS = ("/api/", "/taxii2/", "/openapi.json", "/docs", "/redoc")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
