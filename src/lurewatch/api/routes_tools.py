@@ -4,9 +4,13 @@ indicator across the reports the caller may see.
 The screen and lookup routes are `async def` and choose where their work runs: a short text is
 screened on the event loop (about half a millisecond of CPU, less than the cost of handing it to
 a thread and back), a long text or a conversation in the threadpool, so that one 100,000-
-character text does not hold up the requests queued behind it. Lookups talk to the database,
-which may be PostgreSQL over a network, so they always run in the threadpool: one hop per
-request, where a plain `def` route pays one for the route and another for checking its answer.
+character text does not hold up the requests queued behind it. Lookups on PostgreSQL (a
+network round trip per statement) run in the threadpool: one hop per request, where a plain
+`def` route pays one for the route and another for checking its answer. Lookups on SQLite run
+on the loop when the indicator was seen at most INLINE_LOOKUP_OCCURRENCES times (an index-only
+count decides): measured at 1M indicators from 2 connections, p99 3.9 ms inline against 19.8
+ms through the threadpool, where the loop and the lookup thread fight over the GIL. A phone
+seen in thousands of reports still goes to the threadpool, where SQLite releases the GIL.
 CPU parallelism comes from uvicorn worker processes (`lurewatch serve --workers`), one per
 core; a process pool inside a worker would add a pickling round trip to each request.
 """
@@ -26,13 +30,15 @@ from lurewatch.models import IndicatorType
 from lurewatch.store import repository
 from lurewatch.store.access import Viewer
 from lurewatch.store.intake import MAX_MESSAGES, MAX_TEXT_CHARS, Message, Strict, one_of
-from lurewatch.store.queries import lookup
+from lurewatch.store.queries import lookup, occurrence_count
 
 router = APIRouter(tags=["tools"], responses=PROBLEM_RESPONSES)
 
 INLINE_SCREEN_CHARS = 2_000
 """Texts up to this long are screened on the event loop (measured: ~0.5 ms for a few hundred
 characters); longer ones and conversations go to the threadpool."""
+INLINE_LOOKUP_OCCURRENCES = 1_000
+"""SQLite lookups of indicators seen at most this often run on the event loop (~1 ms)."""
 
 
 class ScreenIn(Strict):
@@ -108,7 +114,12 @@ async def indicator_route(
         with request.app.state.sessions() as s:
             return lookup(s, viewer, type, value)
 
-    found = await run_in_threadpool(run)
+    if request.app.state.engine.dialect.name == "sqlite":
+        with request.app.state.sessions() as s:
+            inline = occurrence_count(s, type, value) <= INLINE_LOOKUP_OCCURRENCES
+    else:
+        inline = False
+    found = run() if inline else await run_in_threadpool(run)
     if found is None:
         raise ProblemError(404, f"No {type} {value!r} in the reports you can see.")
     return found

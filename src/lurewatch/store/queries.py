@@ -33,6 +33,13 @@ LOOKUP_REPORTS = 100
 LOOKUP_LINKED = 50
 """Co-occurring indicators listed by a lookup (most shared reports first)."""
 
+_OCCURRENCES = (
+    select(func.count())
+    .select_from(Occurrence)
+    .join(Indicator, Indicator.id == Occurrence.indicator_id)
+    .where(Indicator.type == bindparam("type"), Indicator.normalized == bindparam("key"))
+)
+
 
 def iso(dt: datetime | None) -> str | None:
     """ISO 8601 in UTC: SQLite hands back naive datetimes for what was stored as UTC."""
@@ -226,6 +233,13 @@ def _lookup_statements(read_org: bool, read_shared: bool) -> _LookupStatements:
         .order_by(reports_seen.desc())
         .limit(LOOKUP_LINKED),
     )
+
+
+def occurrence_count(session: Session, type_: str, value: str) -> int:
+    """How many times the indicator was seen, in any report (an index-only count): what a
+    lookup of it will have to read, known before doing it."""
+    key = normalize_value(type_, value)
+    return session.connection().execute(_OCCURRENCES, {"type": type_, "key": key}).scalar() or 0
 
 
 def lookup(session: Session, viewer: Viewer, type_: str, value: str) -> dict[str, Any] | None:
