@@ -13,6 +13,7 @@ Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -48,8 +49,10 @@ class PreparedReport:
     masked_text: str
     """The text with identifiers, numbers, amounts and similar variable parts replaced by slot
     tokens such as `{phone}`; the shingles and the template are read from this."""
-    signature: tuple[int, ...]
-    """MinHash signature of the masked text's character shingles (empty for very short text)."""
+    signature: Sequence[int]
+    """MinHash signature of the masked text's character shingles (empty for very short text).
+    Engines give an `array.array("q")`: 64 bins take 576 bytes instead of a tuple of Python
+    ints' ~2.6 KB (2 GB saved at 1M reports); compare with `list(...)`, not with a tuple."""
     country: str | None = None
     language: str | None = None
     category: str | None = None

@@ -9,6 +9,7 @@ Both engines call exactly this code (Spark inside `mapInPandas`), so they see id
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -73,7 +74,6 @@ def prepare_batch(
         limit=config.max_text_chars,
     )
     sig, has = signatures(masked, config)
-    rows = sig.tolist()
     seen: dict[str, tuple[str, str | None, int]] = {}
     keyed: list[list[tuple[str, str | None, int]]] = []
     for keys in all_keys:
@@ -89,7 +89,7 @@ def prepare_batch(
             report_id=rec.report_id,
             indicators=tuple(keys),
             masked_text=text,
-            signature=tuple(row) if ok else (),
+            signature=array("q", row.tobytes()) if ok else array("q"),
             country=rec.country,
             language=rec.language,
             category=rec.category,
@@ -97,7 +97,7 @@ def prepare_batch(
             seen_at=rec.seen_at,
         )
         for rec, keys, text, row, ok in zip(
-            records, all_keys, masked, rows, has.tolist(), strict=True
+            records, all_keys, masked, sig, has.tolist(), strict=True
         )
     ]
     return PreparedBatch(prepared, sig, has, keyed)

@@ -9,6 +9,7 @@ produce identical clusters.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -211,13 +212,13 @@ def _prepared(
 ) -> dict[str, PreparedReport]:
     sig_cols = signature_columns(config)
     masked: dict[int, str] = {}
-    sigs: dict[int, tuple[int, ...]] = {}
+    sigs: dict[int, array[int]] = {}
     keys: dict[int, list[str]] = {}
     for i, kind in enumerate(cols["kind"]):
         rid = cols["rid"][i]
         if kind == "r":
             masked[rid] = cols["masked"][i]
-            sigs[rid] = tuple(cols[c][i] for c in sig_cols) if cols["has_sig"][i] else ()
+            sigs[rid] = array("q", (cols[c][i] for c in sig_cols) if cols["has_sig"][i] else ())
         else:
             keys.setdefault(rid, []).append(cols["ikey"][i])
     out: dict[str, PreparedReport] = {}
