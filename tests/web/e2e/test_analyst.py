@@ -37,21 +37,10 @@ from lurewatch.store.repository import ingest
 from lurewatch.store.schema import Report
 from lurewatch.web.analyst.graph import CACHE
 from lurewatch.web.vendor import vendor_file
+from tests.web.e2e.conftest import AXE, CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("LUREWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PORTS = range(18500, 18600)
 ARTIFACTS = Path(__file__).resolve().parents[3] / "tests-artifacts" / "analyst"
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 BIG_REPORTS, BIG_INDICATORS = 3000, 2000
 """The large operation: 3,000 reports and 2,000 shared identifiers, 5,000 nodes."""
 RENDER_BUDGET_MS = 3000
@@ -63,7 +52,7 @@ T0 = datetime(2026, 2, 1, 8, 0, tzinfo=UTC)
 
 pytestmark = [
     pytest.mark.slow,  # a browser, a seeded store and a 5,000-node operation: about a minute
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
     pytest.mark.skipif(
         vendor_file("sigma.min.js") is None, reason="npm assets missing: run make web-assets"
     ),
@@ -245,7 +234,7 @@ def browser() -> Iterator[Any]:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
 
