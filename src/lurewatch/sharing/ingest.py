@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lurewatch.sharing.errors import SharingError
+from lurewatch.sharing.tables import SharingImport
+from lurewatch.store.access import audit
 from lurewatch.store.intake import MAX_TEXT_CHARS
 from lurewatch.store.keys import get_or_create_org
 from lurewatch.store.queries import normalize_value
@@ -156,3 +158,41 @@ def store_reports(
         out.append((nat, report))
     session.flush()
     return out
+
+
+def open_import(
+    session: Session, fmt: str, org: Organisation, source: str | None, raw: bytes, objects: int
+) -> tuple[SharingImport, ImportResult]:
+    """The import record (flushed, so objects can point at it) and its result to fill."""
+    record = SharingImport(format=fmt, org_id=org.id, source=source, sha256=digest(raw))
+    session.add(record)
+    session.flush()
+    return record, ImportResult(fmt, record.id, objects=objects)
+
+
+def store_counted(
+    session: Session, org: Organisation, natives: list[NativeReport], result: ImportResult
+) -> dict[str, Report]:
+    """`store_reports`, counting into `result`; the stored report rows by external id."""
+    stored = store_reports(session, org, natives)
+    rows = {nat.external_id: row for nat, row in stored if row is not None}
+    result.reports = len(rows)
+    result.skipped_reports = len(stored) - len(rows)
+    result.identifiers = len({k for nat, row in stored if row is not None for k in nat.identifiers})
+    return rows
+
+
+def close_import(
+    session: Session, org: Organisation, record: SharingImport, result: ImportResult
+) -> ImportResult:
+    """Record the counts on the import and audit it (same transaction as the import)."""
+    record.counts = result.to_dict()
+    audit(
+        session,
+        "sharing.import",
+        org_id=org.id,
+        target=f"{record.format}:{record.id}",
+        detail=record.counts,
+    )
+    session.flush()
+    return result

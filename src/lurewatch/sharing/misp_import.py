@@ -25,15 +25,15 @@ from lurewatch.sharing.ingest import (
     MAX_OBJECTS,
     ImportResult,
     NativeReport,
-    digest,
+    close_import,
+    open_import,
     parse_time,
     resolve_org,
-    store_reports,
+    store_counted,
 )
 from lurewatch.sharing.markings import strictest
 from lurewatch.sharing.observables import HANDLE_PLATFORMS
-from lurewatch.sharing.tables import ForeignObject, SharingImport
-from lurewatch.store.access import audit
+from lurewatch.sharing.tables import ForeignObject
 from lurewatch.store.schema import Organisation
 
 ATTRIBUTE_TYPES: Final = {
@@ -152,10 +152,7 @@ def _write(
     raw: bytes,
 ) -> ImportResult:
     org = resolve_org(session, org_ref)
-    record = SharingImport(format="misp", org_id=org.id, source=source, sha256=digest(raw))
-    session.add(record)
-    session.flush()
-    result = ImportResult("misp", record.id, objects=len(events))
+    record, result = open_import(session, "misp", org, source, raw, len(events))
     natives: list[NativeReport] = []
     bodies: list[tuple[MISPEvent, dict[str, Any], str, str]] = []
     for ev in events:
@@ -172,11 +169,7 @@ def _write(
                 identifiers=_identifiers(ev),
             )
         )
-    stored = store_reports(session, org, natives)
-    rows = {nat.external_id: row for nat, row in stored if row is not None}
-    result.reports = len(rows)
-    result.skipped_reports = len(stored) - len(rows)
-    result.identifiers = len({k for nat, row in stored if row is not None for k in nat.identifiers})
+    rows = store_counted(session, org, natives, result)
     for ev, body, producer, version in bodies:
         exists = session.scalar(
             select(ForeignObject.id).where(
@@ -204,9 +197,4 @@ def _write(
             )
         )
         result.new_objects += 1
-    record.counts = result.to_dict()
-    audit(
-        session, "sharing.import", org_id=org.id, target=f"misp:{record.id}", detail=record.counts
-    )
-    session.flush()
-    return result
+    return close_import(session, org, record, result)

@@ -25,14 +25,14 @@ from lurewatch.sharing.ingest import (
     MAX_OBJECTS,
     ImportResult,
     NativeReport,
-    digest,
+    close_import,
+    open_import,
     parse_time,
     resolve_org,
-    store_reports,
+    store_counted,
 )
 from lurewatch.sharing.markings import level_of
-from lurewatch.sharing.tables import ForeignObject, SharingImport
-from lurewatch.store.access import audit
+from lurewatch.sharing.tables import ForeignObject
 from lurewatch.store.schema import Organisation
 
 STIX_ID = re.compile(r"^[a-z][a-z0-9-]{0,60}--[0-9a-fA-F-]{36}$")
@@ -98,9 +98,6 @@ def import_bundle(
     try:
         result = _write(session, bundle, objects, org, source, raw)
         session.commit()
-    except SharingError:
-        session.rollback()
-        raise
     except Exception:
         session.rollback()
         raise
@@ -122,10 +119,7 @@ def _write(
         if o["type"] == "identity" and o.get("name")
     }
     raw = raw if raw is not None else json.dumps(bundle, sort_keys=True).encode()
-    record = SharingImport(format="stix", org_id=org.id, source=source, sha256=digest(raw))
-    session.add(record)
-    session.flush()
-    result = ImportResult("stix", record.id, objects=len(objects))
+    record, result = open_import(session, "stix", org, source, raw, len(objects))
     versions = [(o["id"], str(o.get("modified", ""))) for o in objects]
     have: set[tuple[str, str]] = set()
     for i in range(0, len(versions), 400):
@@ -180,11 +174,7 @@ def _write(
                 identifiers=loose,
             )
         )
-    stored = store_reports(session, org, natives)
-    report_rows = {nat.external_id: row for nat, row in stored if row is not None}
-    result.reports = len(report_rows)
-    result.skipped_reports = len(stored) - len(report_rows)
-    result.identifiers = len({k for nat, row in stored if row is not None for k in nat.identifiers})
+    report_rows = store_counted(session, org, natives, result)
     for o in objects:
         key = (o["id"], str(o.get("modified", "")))
         if key in have:
@@ -208,9 +198,4 @@ def _write(
             )
         )
         result.new_objects += 1
-    record.counts = result.to_dict()
-    audit(
-        session, "sharing.import", org_id=org.id, target=f"stix:{record.id}", detail=record.counts
-    )
-    session.flush()
-    return result
+    return close_import(session, org, record, result)
