@@ -15,8 +15,8 @@ from lurewatch.psi.tables import PsiSession
 from lurewatch.store import ReportIn, Viewer, ingest
 from lurewatch.store.keys import create_key, get_or_create_org
 from lurewatch.store.schema import AuditEvent
+from tests.live import serve
 from tests.store.conftest import db_url, engine  # noqa: F401  (shared fixtures)
-from tests.taxii.live import serve
 
 HELD = [f"+6681234{i:04d}" for i in range(12)]
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from lurewatch.api import Settings, create_app
 from lurewatch.store.keys import create_key
+from tests.live import serve
 from tests.store.conftest import db_url, engine, sessions  # noqa: F401  (shared fixtures)
-from tests.taxii.live import serve
 
 
 def make_app(engine: Engine) -> FastAPI:  # noqa: F811

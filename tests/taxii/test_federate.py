@@ -21,8 +21,8 @@ from lurewatch.store.schema import Report
 from lurewatch.taxii import store
 from lurewatch.taxii.federate import PullError, publish, pull
 from lurewatch.taxii.tables import TaxiiObject, TaxiiPull
+from tests.live import serve
 from tests.taxii.conftest import make_app
-from tests.taxii.live import serve
 from tests.taxii.objects import domain
 
 LURES = [

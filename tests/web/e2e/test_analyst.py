@@ -4,7 +4,7 @@ under 3 s and the page stays responsive), split and merge, export, axe-core with
 critical violations, and the refusals a person sees (a partner opening another organisation's
 report, an unknown export format). Screenshots go to tests-artifacts/analyst/.
 
-The server is the real app under uvicorn on loopback (ports 18500-18599), on a SQLite store
+The server is the real app under uvicorn on loopback (`tests.live.serve`), on a SQLite store
 seeded with reports through intake and operations written with the ORM as a linking run would.
 """
 
@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import insert, select
 
 from lurewatch.api import Settings, create_app
@@ -37,9 +34,9 @@ from lurewatch.store.repository import ingest
 from lurewatch.store.schema import Report
 from lurewatch.web.analyst.graph import CACHE
 from lurewatch.web.vendor import vendor_file
+from tests.live import serve
 from tests.web.e2e.conftest import AXE, CHROMIUM, CHROMIUM_ARGS
 
-PORTS = range(18500, 18600)
 ARTIFACTS = Path(__file__).resolve().parents[3] / "tests-artifacts" / "analyst"
 BIG_REPORTS, BIG_INDICATORS = 3000, 2000
 """The large operation: 3,000 reports and 2,000 shared identifiers, 5,000 nodes."""
@@ -57,17 +54,6 @@ pytestmark = [
         vendor_file("sigma.min.js") is None, reason="npm assets missing: run make web-assets"
     ),
 ]
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 18500-18599")
 
 
 @dataclass
@@ -211,20 +197,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     os.environ.setdefault("LUREWATCH_WEB_SECRET", "e2e-secret-for-the-analyst-tests-0123456789")
     app = create_app(Settings(database_url=f"sqlite:///{db}", rate_per_second=1000))
     site = _seed(app)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    site.base = f"http://127.0.0.1:{port}"
-    yield site
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as base:
+        site.base = base
+        yield site
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""A real uvicorn server on loopback in a thread (ports 18300-18399), for client-driven tests."""
+"""A real uvicorn server on loopback in a thread (ports 18300-18399), for client-driven tests
+(TAXII, PSI, the analyst pages in a browser)."""
 
 from __future__ import annotations
 
