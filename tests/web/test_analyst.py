@@ -478,3 +478,16 @@ def test_export_refuses_unknown_format_and_downloads_stix(world: World) -> None:
     events = r.json()["response"]
     assert events and all("Event" in e for e in events)
     assert world.uids["a"] not in json.dumps(events)
+
+
+def test_pager_links_to_the_pages_around_the_current_one() -> None:
+    """The queue and the operations list share one pager partial; each gives its own URLs."""
+    from lurewatch.web.render import env
+
+    pager = env.get_template("analyst/_pager.html")
+    html = pager.render(page=2, pages=3, page_url=lambda n: f"/analyst/operations?page={n}")
+    assert 'href="/analyst/operations?page=1" rel="prev"' in html
+    assert 'href="/analyst/operations?page=3" rel="next"' in html and "Page 2 of 3" in html
+    first = pager.render(page=1, pages=3, page_url=lambda n: f"/analyst?page={n}&x=<y>")
+    assert 'rel="prev"' not in first and "&amp;x=&lt;y&gt;" in first  # URLs are escaped
+    assert "pager" not in pager.render(page=1, pages=1, page_url=str)

@@ -235,7 +235,13 @@ def operations_page(
     return render(
         request,
         "analyst/operations.html",
-        {"ops": ops, "total": total, "page": page, "pages": pages},
+        {
+            "ops": ops,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "page_url": lambda n: f"/analyst/operations?page={int(n)}",
+        },
     )
 
 
