@@ -95,11 +95,9 @@ def demo_dir() -> Path:
 
 def build_demo_store(directory: Path) -> DemoStore:
     """A fresh SQLite store in `directory` holding the sample reports linked into operations."""
-    from lurewatch.operations.cli import SAMPLE
     from lurewatch.operations.queries import list_operations
-    from lurewatch.operations.store_link import link_store
+    from lurewatch.operations.sample import load_sample
     from lurewatch.store.access import Viewer
-    from lurewatch.store.bulk import ingest_stream
     from lurewatch.store.db import make_engine, session_factory
     from lurewatch.store.keys import create_key, get_or_create_org
     from lurewatch.store.migrate import upgrade
@@ -111,13 +109,10 @@ def build_demo_store(directory: Path) -> DemoStore:
     upgrade(engine)
     try:
         with session_factory(engine)() as s:
-            org_id = get_or_create_org(s, "demo-ngo").id
-            s.commit()
-            with SAMPLE.open("rb") as stream:
-                summary = ingest_stream(s, Viewer(org_id, "admin"), stream, "jsonl")
-            link_store(s, mode="full", actor="demo")
+            summary, _ = load_sample(s, "demo-ngo", actor="demo", mode="full")
             key = create_key(s, "demo-ngo", "analyst", label="make demo")
             s.commit()
+            org_id = get_or_create_org(s, "demo-ngo").id
             _, operations = list_operations(s, Viewer(org_id, "analyst"))
     finally:
         engine.dispose()

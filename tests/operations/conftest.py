@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from lurewatch.operations.cli import SAMPLE
+from lurewatch.operations.sample import SAMPLE
 from lurewatch.store import make_engine, session_factory, upgrade
 from lurewatch.store.access import Viewer
 from lurewatch.store.bulk import ingest_stream

@@ -80,7 +80,7 @@ def test_tokenizer_agrees_with_an_re2_reference() -> None:
 
     import re2  # type: ignore[import-untyped]
 
-    from lurewatch.operations.cli import SAMPLE
+    from lurewatch.operations.sample import SAMPLE
 
     cont = r"\p{Han}\p{Thai}\p{Lao}\p{Myanmar}\p{Khmer}\p{Hiragana}\p{Katakana}"
     ref = re2.compile(rf"\{{[a-z_]{{1,20}}\}}|[{cont}]\p{{M}}*|[^\s\p{{P}}\p{{S}}{cont}]+|\S")

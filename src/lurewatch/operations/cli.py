@@ -25,7 +25,6 @@ from lurewatch.linking.model import LinkRecord
 operations_app = typer.Typer(
     help="Operations: linked reports, split and merge.", no_args_is_help=True
 )
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "reports.jsonl"
 """Demo reports written for lurewatch (no corpus texts): several languages, four operations
 sharing recruiters, wallets, mule accounts and ad templates, and unrelated reports."""
 
@@ -313,20 +312,13 @@ def sample_cmd(
     org: Annotated[str, typer.Option(help="Organisation that owns the reports.")] = "local",
 ) -> None:
     """Load the bundled demo reports into the store and link them into operations."""
-    from lurewatch.operations.store_link import link_store
-    from lurewatch.store.access import Viewer
-    from lurewatch.store.bulk import ingest_stream
-    from lurewatch.store.keys import get_or_create_org
+    from lurewatch.operations.sample import load_sample
 
     with _sessions()() as s:
-        org_id = get_or_create_org(s, org).id
-        s.commit()
-        with SAMPLE.open("rb") as stream:
-            summary = ingest_stream(s, Viewer(org_id, "admin"), stream, "jsonl")
+        summary, run = load_sample(s, org, actor="cli")
         typer.echo(
             f"stored {summary.stored}, duplicates {summary.duplicates}, rejected {summary.rejected}"
         )
-        run = link_store(s, mode="auto", actor="cli")
         typer.echo(json.dumps(run.to_dict()))
 
 
