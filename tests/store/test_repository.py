@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from lurewatch.store import ReportIn, Viewer, add_version, ingest
 from lurewatch.store.migrate import is_current
 from lurewatch.store.queries import ReportFilter, get_report, list_reports, lookup
-from lurewatch.store.schema import AuditEvent, Indicator, Occurrence, ReportVersion
+from lurewatch.store.repository import add_people
+from lurewatch.store.schema import AuditEvent, Indicator, Occurrence, Report, ReportVersion
 
 AD = (
     "URGENT hiring customer service Thailand, salary 35,000 THB, free visa and flight, "
@@ -155,3 +156,49 @@ def test_report_validation_rejects_ambiguous_bodies() -> None:
         ReportIn.model_validate({"text": "a", "messages": [{"text": "b"}]})
     with pytest.raises(ValueError):
         ReportIn.model_validate({})
+
+
+def test_duplicate_submission_keeps_its_own_people_and_consent_rules(
+    sessions: sessionmaker[Session], analyst: Viewer
+) -> None:
+    first = {"text": AD, "reporter": {"name": "Somchai"}, "consent_contact": False}
+    second = {
+        "text": AD,
+        "reporter": {"name": "Ploy", "contact": "ploy@example.org"},
+        "victims": [{"name": "Nok"}],
+        "consent_contact": True,
+    }
+    third = {"text": AD, "reporter": {"contact": "+66 89 000 1111"}, "consent_contact": True}
+    with sessions() as s:
+        uid = ingest(s, analyst, ReportIn.model_validate(first)).uid
+        assert add_people(s, analyst, uid, ReportIn.model_validate(second)) == 3
+        assert add_people(s, analyst, uid, ReportIn.model_validate(second)) == 0
+        s.commit()
+        report = s.scalar(select(Report).where(Report.uid == uid))
+        assert report is not None
+        # nobody had left a contact before Ploy, so her consent is the report's consent
+        assert report.consent_contact
+        assert {(p.subject, p.field, p.value) for p in report.personal} == {
+            ("reporter", "name", "Somchai"),
+            ("reporter", "name", "Ploy"),
+            ("reporter", "contact", "ploy@example.org"),
+            ("victim", "name", "Nok"),
+        }
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.target == uid)).all()
+        assert actions.count("report.people_added") == 1
+    with sessions() as s:
+        other = ingest(s, analyst, ReportIn.model_validate({**first, "text": TASK})).uid
+        add_people(
+            s,
+            analyst,
+            other,
+            ReportIn.model_validate({**second, "text": TASK, "consent_contact": False}),
+        )
+        add_people(s, analyst, other, ReportIn.model_validate({**third, "text": TASK}))
+        s.commit()
+        report = s.scalar(select(Report).where(Report.uid == other))
+        assert report is not None
+        # Ploy's contact came without consent: a later reporter's consent must not cover it
+        assert not report.consent_contact
+    with sessions() as s, pytest.raises(LookupError):
+        add_people(s, analyst, "no-such-report", ReportIn.model_validate(second))

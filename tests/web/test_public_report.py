@@ -126,6 +126,26 @@ def test_same_report_twice_is_a_duplicate_with_the_same_reference(client: TestCl
     assert REF_RE.search(first[1]).group(1) == REF_RE.search(second[1]).group(1)  # type: ignore[union-attr]
 
 
+def test_duplicate_from_another_family_keeps_their_contact_and_missing_person(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    token = csrf(client, "/report")
+    text = "Casino admin job in Mong La, 2,000 USD, boss pays flight, Telegram @monglajobs_hr"
+    first = submit(client, token, text=text)
+    second = submit(
+        client, token, text=text, consent="yes", name="Mai", contact="+84 90 123 4567",
+        victim="Tuan",
+    )  # fmt: skip
+    assert first[0] == 201 and second[0] == 200
+    uid = REF_RE.search(second[1]).group(1)  # type: ignore[union-attr]
+    assert personal(web_app, uid) == [
+        ("reporter", "contact", "+84 90 123 4567"),
+        ("reporter", "name", "Mai"),
+        ("victim", "name", "Tuan"),
+    ]
+    assert stored(web_app, uid).consent_contact
+
+
 def test_chat_export_is_stored_as_a_conversation(client: TestClient, web_app: FastAPI) -> None:
     token = csrf(client, "/report")
     chat = fixture_path("chat_en_whatsapp.txt").read_bytes()

@@ -194,6 +194,31 @@ def _add_personal(report: Report, rin: ReportIn) -> None:
         report.personal.append(PersonalDatum(subject=subject, field=field, value=value))
 
 
+def add_people(session: Session, viewer: Viewer, uid: str, rin: ReportIn) -> int:
+    """Keep the reporter and victims of a duplicate submission on the report it duplicates
+    (not committed); return how many values were added.
+
+    Why: a report is stored once per content, but the second family to report the same ad
+    brings its own contact and its own missing person; answering "already reported" must not
+    drop them. Values already on the report are not repeated. Contact consent is per report:
+    it becomes true only when the report held no reporter contact yet (or already had
+    consent), so one reporter's consent never covers another's contact."""
+    report = session.scalar(select(Report).where(Report.uid == uid, Report.org_id == viewer.org_id))
+    if report is None:
+        raise LookupError(uid)
+    have = {(p.subject, p.field, p.value) for p in report.personal}
+    new = [v for v in _personal_values(rin) if v not in have]
+    if rin.consent_contact and not report.consent_contact:
+        report.consent_contact = not any(s == "reporter" and f == "contact" for s, f, _v in have)
+    for subject, field, value in new:
+        report.personal.append(PersonalDatum(subject=subject, field=field, value=value))
+    if new:
+        audit(
+            session, "report.people_added", viewer=viewer, target=uid, detail={"values": len(new)}
+        )
+    return len(new)
+
+
 def _personal_keys(rin: ReportIn) -> set[str]:
     """Normalized forms of the personal contacts: never indexed as operation indicators."""
     keys: set[str] = set()
