@@ -59,7 +59,8 @@ def test_hyperscan_rejects_go_to_re2_and_match_the_same() -> None:
     ref = Prefilter(groups, re2_options())
     fast = Prefilter(groups, re2_options(), "hyperscan")
     kinds = sorted(type(s[0]).__name__ for s in fast._sets)
-    assert kinds == ["HyperscanSet"] * 3 + ["Set"]  # the empty-matching piece: RE2
+    # one database for every piece Hyperscan takes; the empty-matching piece: RE2
+    assert kinds == ["HyperscanSet", "Set"]
     for text in ["", "x", "FREE  Flight", "win a PRIZE 兼职刷单", "prizes", "ſree flight"]:
         assert fast.candidates(text) == ref.candidates(text), text
     with pytest.raises(ValueError, match="engine"):
