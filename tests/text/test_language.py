@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import os
+from pathlib import Path
 
-from lurewatch.text import detect_language
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lurewatch.text import detect_language, normalize
+from lurewatch.text.language import (
+    _float32_error,
+    _latin_identifier,
+    _script_language,
+    script_language,
+)
 
 SHORT_TEXTS = {
     "en": [
@@ -60,3 +73,102 @@ def test_mixed_script_prefers_regional_script() -> None:
 def test_nothing_to_go_on() -> None:
     assert detect_language("") == "und"
     assert detect_language("12345 !!! 🙂") == "und"
+
+
+ASCII_TEXTS = [
+    "",
+    " ",
+    "a",
+    "ab",
+    "1 2 3 _ _",
+    "x_1",
+    "ok!",
+    "Call 0812345678 NOW",
+    "a" + " " * 2500 + "b",  # the second letter lies past the 2,000-character sample
+]
+
+
+@pytest.mark.parametrize("text", ASCII_TEXTS)
+def test_ascii_shortcut_equals_the_general_path(text: str) -> None:
+    assert script_language(text) == _script_language(text[:2000])
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_shortcut_equals_the_general_path_on_any_ascii(text: str) -> None:
+    assert script_language(text) == _script_language(text[:2000])
+
+
+DATA = Path(os.environ.get("LUREWATCH_DATA", Path(__file__).parents[3] / "shared" / "data"))
+
+
+def _statistical_sample(step: int) -> list[str]:
+    """Written texts and every `step`-th corpus text that only py3langid can decide."""
+    out = [
+        "Hi kak, mau tanya lowongan kerja di Kamboja masih ada?",
+        "Salam, gaji RM8000 sebulan, tiket dan visa ditanggung syarikat.",
+        "Kumusta po! May trabaho sa Dubai, libre pasahe.",
+        "DEAR CUSTOMER YOUR ACCOUNT IS SUSPENDED CALL NOW",
+        "naïve café résumé über straße",
+        "ok",
+        "!!",
+    ]
+    corpus = DATA / "corpus"
+    if corpus.is_dir():
+        for path in sorted(corpus.glob("*.jsonl")):
+            with path.open(encoding="utf-8") as fh:
+                for n, line in enumerate(fh):
+                    if n % step == 0:
+                        out.append(normalize(json.loads(line)["text"][:8000]).text)
+    return [t[:2000] for t in out if script_language(t) is None]
+
+
+def test_batch_labels_are_classify_labels() -> None:
+    """The chunk scoring's sure labels (and the close calls it hands back) equal
+    py3langid's one-text `classify` on every text, and most texts are decided in the batch."""
+    ident = _latin_identifier()
+    texts = _statistical_sample(step=8)
+    want = [str(ident.classify(t)[0]) for t in texts]
+    got = []
+    for k in range(0, len(texts), 500):
+        got += ident.classify_many(texts[k : k + 500])
+    assert got == want
+    encoded = [ident._encode(t) for t in texts[:2000]]
+    sure = ident._fast.certain_labels(ident._fast.walk_many(encoded), encoded)
+    if len(texts) > 1000:  # the corpus is there: the batch must decide nearly all of them
+        assert (sure >= 0).mean() > 0.95
+    for k, t in zip(sure.tolist(), texts[:2000], strict=True):
+        if k >= 0:
+            assert ident.nb_classes[k] == ident.classify(t)[0]
+
+
+def test_texts_without_features_are_left_to_classify() -> None:
+    ident = _latin_identifier()
+    encoded = [b"", b"\x00", b"Selamat pagi semua, apa kabar?"]
+    sure = ident._fast.certain_labels(ident._fast.walk_many(encoded), encoded)
+    assert sure[0] == -1 and sure[2] >= 0
+    assert ident.classify_many(["", "Selamat pagi semua, apa kabar?"]) == [
+        ident.classify("")[0],
+        ident.classify("Selamat pagi semua, apa kabar?")[0],
+    ]
+
+
+def test_float32_error_bound_holds_on_corpus_texts() -> None:
+    """py3langid's float32 scores stay within `_float32_error` of the exact scores (the
+    bound `certain_labels` relies on), with a wide margin in practice."""
+    ident = _latin_identifier()
+    fast = ident._fast
+    table = fast._table().astype(np.float64)
+    pc = ident.nb_pc.astype(np.float64)
+    texts = _statistical_sample(step=8)[:3000]
+    walked = fast.walk_many([ident._encode(t) for t in texts])
+    worst = 0.0
+    for feats in walked:
+        if len(feats) == 0:
+            continue
+        ids, counts = np.unique(feats, return_counts=True)
+        logc = np.log1p(counts.astype(np.float64))
+        exact = logc @ table[ids] + pc
+        bound = _float32_error(np.array([len(ids)]))[0] * (logc @ np.abs(table[ids]) + abs(pc))
+        got = fast.score(feats).astype(np.float64)  # py3langid's own float32 product
+        worst = max(worst, float(np.max(np.abs(got - exact) / bound)))
+    assert 0.0 < worst < 1.0
