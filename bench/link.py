@@ -1,7 +1,8 @@
 """Linking benchmark: DuckDB, Spark local and a networkx baseline on synthetic report sets.
 
 For each size a report set with planted operations is generated once (`lurewatch.linking.
-synthetic`, fixed seed) and written to Parquet. Each engine then runs in its own child process
+synthetic`, fixed seed), written to Parquet and kept in `~/.cache/lurewatch-bench-link`
+(`--cache`) for the next run. Each engine then runs in its own child process
 (so peak memory is its own: `ru_maxrss` of the child and of the child's own children, e.g. the
 Spark JVM) and is timed from reading the Parquet file to the list of clusters:
 
@@ -17,6 +18,7 @@ extracted them); `--extract N` separately times linking N raw texts with extract
 
     uv run --group bench python bench/link.py [--sizes 10000 100000 1000000]
         [--engines duckdb spark networkx] [--limit 900] [--extract 5000] [--minhash 2000]
+        [--stages]   # also each SQL stage's wall seconds (DuckDB)
 """
 
 from __future__ import annotations
@@ -39,15 +41,37 @@ sys.path.insert(0, str(REPO))
 
 from bench.common import table  # noqa: E402
 
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lurewatch-bench-link"
+"""Generated report sets are kept here between runs (generating 1M reports takes minutes of
+the machine's time); the file name carries the size, the seed and a hash of the generator's
+source, so a changed generator makes a new set."""
+
 
 def _write_set(n: int, seed: int, directory: Path) -> tuple[Path, Path, dict[str, Any]]:
+    """(Parquet file, truth JSON, stats) of a report set, from the cache when it is there."""
+    import hashlib
+
+    from lurewatch.linking import synthetic
+
+    source = Path(synthetic.__file__).read_bytes()
+    tag = f"{n}_{seed}_{hashlib.sha256(source).hexdigest()[:12]}"
+    path = directory / f"reports_{tag}.parquet"
+    truth = directory / f"truth_{tag}.json"
+    stats_path = directory / f"stats_{tag}.json"
+    if not (path.exists() and truth.exists() and stats_path.exists()):
+        directory.mkdir(parents=True, exist_ok=True)
+        stats = _generate(n, seed, path, truth)
+        stats_path.write_text(json.dumps(stats))
+    return path, truth, json.loads(stats_path.read_text())
+
+
+def _generate(n: int, seed: int, path: Path, truth: Path) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from lurewatch.linking.synthetic import generate
 
     s = generate(n, seed=seed)
-    path = directory / f"reports_{n}.parquet"
     pq.write_table(
         pa.table(
             {
@@ -58,12 +82,12 @@ def _write_set(n: int, seed: int, directory: Path) -> tuple[Path, Path, dict[str
                 ],
             }
         ),
-        path,
+        path.with_suffix(".tmp"),
         row_group_size=100_000,
     )
-    truth = directory / f"truth_{n}.json"
     truth.write_text(json.dumps(s.truth))
-    return path, truth, s.stats()
+    path.with_suffix(".tmp").rename(path)
+    return dict(s.stats())
 
 
 def _networkx_clusters(records: list[Any], config: Any) -> list[tuple[str, ...]]:
@@ -185,6 +209,12 @@ def child(engine: str, path: str, out: str) -> None:
     )
 
 
+def _stage_line(timings: dict[str, float]) -> str:
+    """`name seconds` of the DuckDB engine's SQL stages, slowest first."""
+    stages = {k.removeprefix("stage:"): v for k, v in timings.items() if k.startswith("stage:")}
+    return ", ".join(f"{k} {v:.1f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1]))
+
+
 def _scores(clusters: list[list[str]], truth: dict[str, str | None]) -> tuple[float, float, float]:
     from lurewatch.linking.model import Cluster
     from lurewatch.linking.synthetic import pairwise_scores
@@ -262,6 +292,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--extract", type=int, default=0, help="also time extraction on N texts")
     ap.add_argument("--minhash", type=int, default=0, help="also compare datasketch on N texts")
+    ap.add_argument("--cache", type=Path, default=CACHE, help="where report sets are kept")
+    ap.add_argument(
+        "--stages", action="store_true", help="print each SQL stage's wall seconds (DuckDB)"
+    )
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -278,12 +312,13 @@ def main() -> None:
         tmp = Path(d)
         for n in args.sizes:
             t0 = time.perf_counter()
-            path, truth_path, stats = _write_set(n, args.seed, tmp)
+            path, truth_path, stats = _write_set(n, args.seed, args.cache)
             truth = json.loads(truth_path.read_text())
             print(
                 f"\n{n:,} reports: {stats['operations']:,} operations (largest "
                 f"{stats['largest_operation']:,}), {stats['indicator_occurrences']:,} indicator "
-                f"occurrences; generated in {time.perf_counter() - t0:.0f} s",
+                f"occurrences; generated or read from {args.cache} in "
+                f"{time.perf_counter() - t0:.0f} s",
                 flush=True,
             )
             reference: list[list[str]] | None = None
@@ -301,7 +336,12 @@ def main() -> None:
                 elif reference is not None:
                     same = "yes" if sorted(clusters) == reference else "NO"
                 walls[engine][n] = got["wall"]
-                phases = " / ".join(f"{v:.0f}" for v in got["timings"].values())
+                tm = got["timings"]
+                phases = " / ".join(
+                    f"{tm[k]:.1f}" for k in ("read", "prepare", "stages", "assemble") if k in tm
+                )
+                if args.stages and tm:
+                    print("  stages (wall s): " + _stage_line(tm), flush=True)
                 rows.append(
                     [
                         f"{n:,}",
@@ -324,7 +364,7 @@ def main() -> None:
                 "engine",
                 "wall s",
                 "CPU s",
-                "prepare / stages / assemble s",
+                "read / prepare / stages / assemble s",
                 "peak RSS MB",
                 "pairwise P / R / F1",
                 "same clusters as DuckDB",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
-from lurewatch.linking import stages
+from lurewatch.linking import lsh, stages
 from lurewatch.linking.config import LinkConfig
 from lurewatch.linking.model import LinkRecord, LinkResult, PreparedReport
 from lurewatch.linking.prepare import keys_table, prepare_batch, reports_table
@@ -29,9 +29,18 @@ class DuckRunner:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self.seconds: dict[str, float] = {}
+        """Wall seconds up to each materialised table since the previous one (so a stage
+        computed in numpy and then loaded counts under its table; component rounds are
+        summed under `labels`): which stage the time goes to, for benchmarks."""
+        self.mark = time.perf_counter()
 
     def create(self, name: str, select: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+        now = time.perf_counter()
+        key = "labels" if name.startswith(("hop_", "labels_")) else name
+        self.seconds[key] = self.seconds.get(key, 0.0) + now - self.mark
+        self.mark = now
 
     def view(self, name: str, select: str) -> None:
         self.create(name, select)  # DuckDB materialises fast; a table is read at full speed
@@ -58,8 +67,13 @@ def link_duckdb(
     bad: list[tuple[int, str]],
     *,
     threads: int | None = None,
+    native_lsh: bool = True,
 ) -> LinkResult:
-    """Link `records` (unique ids) with DuckDB in memory."""
+    """Link `records` (unique ids) with DuckDB in memory.
+
+    With `native_lsh` (the default) the LSH stages run in numpy on the signature matrix
+    (`lsh.py`) and the signatures never enter DuckDB; without it they run as the SQL Spark
+    runs (tests compare the two)."""
     ordered = sorted(records, key=lambda r: r.report_id)
     ids = [r.report_id for r in ordered]
     spill = tempfile.TemporaryDirectory(prefix="lurewatch-duck-")
@@ -76,6 +90,7 @@ def link_duckdb(
     prepared: dict[str, PreparedReport] = {}
     clock = time.perf_counter()
     timings: dict[str, float] = {}
+    sigs = lsh.SignatureMatrix.empty(len(ordered), config.bins)
     try:
         for start in range(0, max(len(ordered), 1), BATCH):
             chunk = ordered[start : start + BATCH]
@@ -83,10 +98,13 @@ def link_duckdb(
             rids = range(start, start + len(chunk))
             for rep in batch.reports:
                 prepared[rep.report_id] = rep
-            for name, table in (
-                ("reports", reports_table(batch, rids, config)),
-                ("report_keys", keys_table(batch, rids)),
-            ):
+            tables = [("report_keys", keys_table(batch, rids))]
+            if native_lsh:
+                sigs.sig[rids.start : rids.stop] = batch.sig
+                sigs.has[rids.start : rids.stop] = batch.has_sig
+            else:
+                tables.append(("reports", reports_table(batch, rids, config)))
+            for name, table in tables:
                 con.register("chunk_arrow", table)
                 if start == 0:
                     runner.create(name, "SELECT * FROM chunk_arrow")
@@ -94,8 +112,11 @@ def link_duckdb(
                     con.execute(f"INSERT INTO {name} SELECT * FROM chunk_arrow")
                 con.unregister("chunk_arrow")
         timings["prepare"] = time.perf_counter() - clock
-        edges, labels, keys = stages.run(runner, config)
+        runner.seconds.clear()
+        runner.mark = time.perf_counter()
+        edges, labels, keys = stages.run(runner, config, sigs if native_lsh else None)
         timings["stages"] = time.perf_counter() - clock - timings["prepare"]
+        timings.update({f"stage:{k}": v for k, v in runner.seconds.items()})
     finally:
         con.close()
         spill.cleanup()

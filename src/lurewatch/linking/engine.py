@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -86,6 +87,7 @@ def link_files(
     id, ...) are skipped and reported as (line number, reason) in `LinkResult.bad`; the job
     finishes with the rest."""
     bad: list[tuple[int, str]] = []
+    clock = time.perf_counter()
 
     def good() -> Iterator[tuple[int, LinkRecord]]:
         for line, row in _rows(Path(path)):
@@ -98,4 +100,7 @@ def link_files(
                 bad.append((line, str(exc)))
 
     recs = list(unique(good(), bad))
-    return _run(recs, engine, config or LinkConfig(), bad, spark)
+    read = time.perf_counter() - clock
+    result = _run(recs, engine, config or LinkConfig(), bad, spark)
+    result.timings["read"] = read
+    return result

@@ -107,5 +107,6 @@ class LinkResult:
     bad: list[tuple[int, str]] = field(default_factory=list)
     """Input lines that were skipped: (line number, reason)."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
-    """Wall seconds per phase (`prepare`, `stages`, `assemble`), for benchmarks and logs.
-    Added by the engines (H1); not part of what makes two results equal."""
+    """Wall seconds per phase (`read` for `link_files`, `prepare`, `stages`, `assemble`), for
+    benchmarks and logs; the DuckDB engine adds `stage:<table>` for each SQL stage inside
+    `stages`. Added by the engines (H1); not part of what makes two results equal."""

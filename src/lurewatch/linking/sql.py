@@ -35,6 +35,16 @@ def _pairs(table: str, part: list[str], size: str, cap: int) -> str:
     )
 
 
+def weak_pairs(config: LinkConfig) -> str:
+    """Candidate pairs of the weak keys (`weak_ranked`), before DISTINCT."""
+    return _pairs("weak_ranked", ["ikey"], "df", config.pair_cap)
+
+
+LSH_STAGES = ("bucket_ranked", "candidates", "tmpl_scored")
+"""The stages an engine may compute natively from the signatures it holds (`lsh.py`) instead
+of from the `reports` table: they must produce the same `candidates` and `tmpl_scored`."""
+
+
 def edge_stages(config: LinkConfig) -> list[tuple[str, str]]:
     """(table name, SELECT) in order; each result is materialised before the next runs."""
     r = config.rows
@@ -79,7 +89,7 @@ def edge_stages(config: LinkConfig) -> list[tuple[str, str]]:
         (
             "candidates",
             "SELECT DISTINCT a, b FROM ("
-            + _pairs("weak_ranked", ["ikey"], "df", config.pair_cap)
+            + weak_pairs(config)
             + " UNION ALL "
             + _pairs("bucket_ranked", ["band", *vs], "n", config.pair_cap)
             + ") c",

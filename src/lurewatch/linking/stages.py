@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
-from lurewatch.linking import sql
+from lurewatch.linking import lsh, sql
 from lurewatch.linking.config import THRESHOLD_MILLI, LinkConfig
 from lurewatch.linking.model import Cluster, Edge, KeyStat
 
@@ -63,14 +63,20 @@ def weight_tables(config: LinkConfig) -> tuple[pa.Table, pa.Table]:
     )
 
 
-def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table, pa.Table]:
+def run(
+    runner: Runner, config: LinkConfig, signatures: lsh.SignatureMatrix | None = None
+) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Run all stages on `reports` and `report_keys`; (edges with component, labels, key
-    stats)."""
+    stats). With `signatures` (the DuckDB engine), the LSH stages run in numpy on them and
+    `reports` is not read."""
     df_w, tmpl_w = weight_tables(config)
     runner.load("df_weight", df_w)
     runner.load("tmpl_weight", tmpl_w)
+    cand: tuple[lsh.I64, lsh.I64] | None = None
     for name, select in sql.edge_stages(config):
-        if name in MATERIALISED:
+        if signatures is not None and name in sql.LSH_STAGES:
+            cand = _native(runner, config, signatures, name, cand)
+        elif name in MATERIALISED:
             runner.create(name, select)
         else:
             runner.view(name, select)
@@ -93,6 +99,31 @@ def run(runner: Runner, config: LinkConfig) -> tuple[pa.Table, pa.Table, pa.Tabl
         runner.fetch(sql.fetch_labels(labels)),
         runner.fetch(sql.fetch_key_stats()),
     )
+
+
+def _native(
+    runner: Runner,
+    config: LinkConfig,
+    sigs: lsh.SignatureMatrix,
+    name: str,
+    cand: tuple[lsh.I64, lsh.I64] | None,
+) -> tuple[lsh.I64, lsh.I64] | None:
+    """One of `sql.LSH_STAGES` computed by `lsh` and loaded as the table SQL would make."""
+    if name == "candidates":
+        weak = runner.fetch(sql.weak_pairs(config))
+        cand = lsh.candidate_pairs(
+            sigs,
+            config,
+            weak.column("a").to_numpy().astype(np.int64),
+            weak.column("b").to_numpy().astype(np.int64),
+        )
+        runner.load("candidates", pa.table({"a": cand[0], "b": cand[1]}))
+    elif name == "tmpl_scored":
+        if cand is None:
+            raise RuntimeError("the candidates stage must come before tmpl_scored")
+        a, b, m, w = lsh.template_scores(sigs, config, *cand)
+        runner.load("tmpl_scored", pa.table({"a": a, "b": b, "m": m, "w": w}))
+    return cand
 
 
 def clusters_from(
