@@ -110,8 +110,7 @@ def score_signals(hits: Iterable[SignalHit]) -> SignalScore:
             best, s_best = cat, s
     score = 1.0 - (1.0 - s_best) * (1.0 - ANY_FACTOR * s_any)
     score = min(max(score, 0.0), 1.0)
-    # Built from the values just computed (score clamped to [0, 1]): no re-validation.
-    return SignalScore.model_construct(
+    return SignalScore(
         score=score,
         flagged=score >= FLAG_THRESHOLD,
         category=best,
