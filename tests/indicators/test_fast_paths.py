@@ -119,7 +119,7 @@ def test_bank_gate(texts: list[str]) -> None:
 def test_keyword_and_country_gates(texts: list[str]) -> None:
     for text in texts:
         for t in (text, normalize(text).text):  # raw too: it may hold RE2's case-fold oddities
-            assert handle_keywords.find_keywords(t) == handle_keywords._scan_keywords(t), t
+            assert handle_keywords.find_keywords(t) == handle_keywords.scan_keywords(t), t
         t = normalize(text).text
         low = t.lower()
         assert phone_context.country_mentions(t) == phone_context._find_countries(low), t
@@ -168,7 +168,7 @@ def test_normalization_gates(texts: list[str]) -> None:
         words = [w for w in split.split(text.lower()) if w in deobfuscate._NUMBER_WORDS]
         assert deobfuscate._has_number_words(text) == (len(words) >= 2), text
         if len(words) >= 2:
-            assert deobfuscate._TWO_NUMBER_WORDS.search(text.encode()) is not None, text
+            assert deobfuscate._TWO_NUMBER_WORDS.found_in(text), text
         # A run is only edited with six digits and a letter in it: seven run characters.
         assert deobfuscate.letters_in_numbers(text) == _reference_letters_in_numbers(text), text
         long_runs = [m.span() for m in old_run.finditer(text) if len(_ITEMS.findall(m[0])) >= 7]
@@ -188,9 +188,9 @@ def test_number_word_separator_class_is_what_str_split_splits_on() -> None:
 
 def test_gates_answer_as_the_public_search(texts: list[str]) -> None:
     from lurewatch.indicators import wallet
-    from lurewatch.indicators.re2_gate import Gate
+    from lurewatch.text.re2_gate import Gate
 
-    gates = [wallet._GATE, handle_keywords._ANY_PLATFORM, money._MARKER_OR_IMPLIED]
+    gates = [wallet.GATE, handle_keywords.PLATFORM_GATE, money._MARKER_OR_IMPLIED]
     gates.append(Gate("(?i)qq|[0-9]{5}|\\bline\\b"))
     for text in texts:
         for t in (text, normalize(text).text):
@@ -204,7 +204,7 @@ def test_wallet_gate_is_the_pattern_it_replaced(texts: list[str]) -> None:
     old = re.compile(r"[0-9A-Za-z]{25}|0[xX][0-9a-fA-F]{2}|[bBcC]1[0-9A-Za-z]{6}")
     for text in texts:
         t = normalize(text).text
-        assert wallet._GATE.found_in(t) == (old.search(t) is not None), t
+        assert wallet.GATE.found_in(t) == (old.search(t) is not None), t
 
 
 def test_default_extract_is_the_general_path(texts: list[str]) -> None:

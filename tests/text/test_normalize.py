@@ -144,3 +144,55 @@ def test_plain_links_are_not_marked_obfuscated() -> None:
     nt = normalize("see https://example.com/page")
     assert nt.offsets.identity
     assert not nt.obfuscated(0, len(nt.original))
+
+
+def _odd_texts() -> list[str]:
+    """Texts around every stage's trigger, and the whitespace characters one by one."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    base = [
+        "plain", "a.b", "x[.]y", "h**p://x", "hXXp", "a dot com", "a DOT com", "x。y", "x 。y",
+        "o o", "one two", "zero, one", "một hai", "KHÔNG MỘT", "0812345678", "08l2345678",
+        "1 2 3 4 5 6 7", "1.2.3.4.5.6.7", "Tеlеgram", "ｔｇ", "e\u0301", "a\u200bb", "๕๕",
+        "x\ny", "x\n\ny", "x\n \ny", "x  y", "x \ty", "x\r", "€5", "Привет", "中文。",
+    ]  # fmt: skip
+    out = base + [f"a{s}b" for s in spaces] + [f"a\n{s}\nb" for s in spaces]
+    return out + [f"{a} {b}" for a in base for b in base]
+
+
+def test_unedited_texts_are_left_alone_by_every_stage() -> None:
+    """`_unedited` is a superset check: when it says so, no stage edits the text, and the
+    short path gives what running every stage gives."""
+    from lurewatch.text import _STAGES, _run_stages, _unedited
+    from tests.indicators.fixtures import load_cases
+    from tests.indicators.test_fast_paths import _generated
+
+    texts = _odd_texts() + [c.text for c in load_cases()] + _generated(3000, 5)
+    seen = 0
+    for text in texts:
+        full = _run_stages(text)
+        fast = normalize(text)
+        assert (fast.text, fast._obfuscated) == (full.text, full._obfuscated), text
+        assert [fast.span(i, i + 1) for i in range(len(fast.text))] == [
+            full.span(i, i + 1) for i in range(len(full.text))
+        ], text
+        if _unedited(text):
+            seen += 1
+            assert all(stage(text) == [] for stage, _marks in _STAGES), text
+    assert 0 < seen < len(texts)
+
+
+def test_odd_spaces_class_is_every_space_but_blank_and_newline() -> None:
+    import sys
+
+    import re2  # type: ignore[import-untyped]
+
+    from lurewatch.text import deobfuscate
+
+    odd = re2.compile(f"[{deobfuscate._ODD_SPACES}]")
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        assert (odd.fullmatch(ch) is not None) == (ch.isspace() and ch not in " \n"), hex(cp)

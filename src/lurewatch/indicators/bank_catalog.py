@@ -20,7 +20,7 @@ from typing import Any
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 import yaml
 
-from lurewatch.indicators.re2_gate import Gate
+from lurewatch.text.re2_gate import Gate
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "banks.yaml"
 SHORT_ALIAS = 4
@@ -109,10 +109,11 @@ def _compile(raw: dict[str, Any]) -> Catalogue:
             "(?i:"
             + "|".join(
                 re2.escape(w)
+                # By length, then text: one pattern in every process (a set's order is not),
+                # so the `anchors` pass finds its compiled database in the on-disk cache.
                 for w in sorted(
                     {*folded, *exact, *account_words, *(str(w) for w in raw["card_words"])},
-                    key=len,
-                    reverse=True,
+                    key=lambda w: (-len(w), w),
                 )
             )
             + ")"

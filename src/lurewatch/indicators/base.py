@@ -23,6 +23,9 @@ class Context:
     nt: NormalizedText
     region: str | None = None
     """ISO 3166 alpha-2 default region for numbers written without a country code."""
+    anchors: int | None = None
+    """The `anchors` bits of the text when `extract` computed them: a family is then only
+    called when its gate fired, and skips its own. None: each family tests its own gate."""
 
     @property
     def text(self) -> str:

@@ -19,8 +19,14 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 
+from lurewatch.indicators import anchors
 from lurewatch.indicators.base import Context
-from lurewatch.indicators.handle_keywords import find_keywords, handles_after, read_value
+from lurewatch.indicators.handle_keywords import (
+    find_keywords,
+    handles_after,
+    read_value,
+    scan_keywords,
+)
 from lurewatch.indicators.handle_links import handle_from_link, telegram_name
 from lurewatch.indicators.handle_phone import LANGUAGE_REGION, phone_id
 from lurewatch.indicators.web_scan import scan
@@ -119,7 +125,10 @@ def _bare_at(ctx: Context, taken: _Taken, keywords: list[tuple[int, int, str]]) 
 def extract_handles(ctx: Context) -> Iterator[Indicator]:
     """Every messaging/social account named in the text (see the module docstring)."""
     text = ctx.text
-    keywords = find_keywords(text)
+    if ctx.anchors is None:
+        keywords = find_keywords(text)
+    else:
+        keywords = scan_keywords(text) if ctx.anchors & anchors.PLATFORM else []
     links = any(h.kind == "url" for h in scan(text))
     if not (keywords or links or "@" in text or "://" in text):
         return

@@ -27,7 +27,7 @@ import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
 from lurewatch.indicators.handle_links import telegram_name
 from lurewatch.indicators.handle_phone import phone_id
-from lurewatch.indicators.re2_gate import Gate
+from lurewatch.text.re2_gate import Gate
 
 # Words per platform. ASCII words match case-insensitively between non-letters; a space or
 # tab inside a word may be present or not ("whats app"). "line" is special (see `_is_line`).
@@ -83,7 +83,7 @@ def _ascii_letter(text: str, i: int) -> bool:
 
 
 # The gate: one byte-level RE2 search for any platform word, ASCII words only between
-# non-letters (as `_scan_keywords` keeps them). It replaced a tokenize-lower-set test plus a
+# non-letters (as `scan_keywords` keeps them). It replaced a tokenize-lower-set test plus a
 # second RE2 search for native words: about 2x cheaper per text (2.2 against 4.8 µs, measured
 # on 30k benchmark texts), as the DFA reads each byte once and builds no Python object per word.
 # RE2's case folding
@@ -95,23 +95,28 @@ _ASCII_ALTERNATION = "|".join(
     for w in sorted(ws.split(), key=len, reverse=True)
 )
 _NATIVE_ALTERNATION = "|".join(re.escape(w) for ws in _NATIVE_WORDS.values() for w in ws.split())
-_ANY_PLATFORM = Gate(
+PLATFORM_GATE = Gate(
     f"(?i)(?:^|[^A-Za-z])(?:{_ASCII_ALTERNATION})(?:[^A-Za-z]|$)|(?:{_NATIVE_ALTERNATION})"
 )
+
+
+FOLDING_LETTERS = "\u212a|\u017f"
+"""The Kelvin sign and the long s, which RE2 and Hyperscan fold onto "k" and "s"."""
 
 
 def _may_name_platform(text: str) -> bool:
     if "\u212a" in text or "\u017f" in text:
         return True
-    return _ANY_PLATFORM.found_in(text)
+    return PLATFORM_GATE.found_in(text)
 
 
 def find_keywords(text: str) -> list[tuple[int, int, str]]:
     """(start, end, platform) of every platform word in `text`, in order."""
-    return _scan_keywords(text) if _may_name_platform(text) else []
+    return scan_keywords(text) if _may_name_platform(text) else []
 
 
-def _scan_keywords(text: str) -> list[tuple[int, int, str]]:
+def scan_keywords(text: str) -> list[tuple[int, int, str]]:
+    """`find_keywords` without its gate (for callers that know `PLATFORM_GATE` fired)."""
     found: list[tuple[int, int, str]] = []
     for m in _FIND.finditer(text):
         s, e = m.start(), m.end()

@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from lurewatch.indicators import money_units as mu
 from lurewatch.indicators.base import Context
-from lurewatch.indicators.re2_gate import Gate
 from lurewatch.models import Indicator
+from lurewatch.text.re2_gate import Gate
 
 MAX_DIGITS = 18
 """Longer digit runs are identifiers, not amounts."""
@@ -65,7 +65,9 @@ _AFTER_FIRST = frozenset(w[0] for w in [*mu.MULTIPLIERS, *_RANGE_WORDS, *mu.SUFF
 
 
 def _literals(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    # Sorted by length, then by text: the same pattern in every process (a set's order is
+    # not), so the `anchors` pass finds its compiled database in the on-disk cache.
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # The gate: every amount holds a currency marker (a prefix right before a number, a suffix
@@ -81,9 +83,9 @@ _MARKER = (
 )
 _IMPLIED = f"[0-9] ?(?:{_literals(list(mu.IMPLIED))})"
 _MARKER_OR_IMPLIED = Gate(f"{_MARKER}|{_IMPLIED}")
-_MARKER_GATE = Gate(_MARKER)
-_IMPLIED_GATE = Gate(_IMPLIED)
-_PAY_ANYWHERE = Gate(mu.PAY_WORDS.pattern.replace(r"\b", ""))
+MARKER_GATE = Gate(_MARKER)
+IMPLIED_GATE = Gate(_IMPLIED)
+PAY_ANYWHERE = Gate(mu.PAY_WORDS.pattern.replace(r"\b", ""))
 """`PAY_WORDS` without word boundaries: it is searched in windows, and a window that starts
 inside a word has a boundary the whole text lacks."""
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a non-ASCII decimal digit; one class, no look-ahead
@@ -94,9 +96,9 @@ def _may_hold_money(text: str) -> bool:
         return True
     if not _MARKER_OR_IMPLIED.found_in(text):
         return False  # the common verdict, in one search
-    if _MARKER_GATE.found_in(text):
+    if MARKER_GATE.found_in(text):
         return True
-    return _IMPLIED_GATE.found_in(text) and _PAY_ANYWHERE.found_in(text)
+    return IMPLIED_GATE.found_in(text) and PAY_ANYWHERE.found_in(text)
 
 
 def parse_number(token: str) -> Decimal | None:
@@ -172,7 +174,7 @@ def _emit(ctx: Context, s: int, e: int, amount: Decimal, code: str) -> Indicator
 
 
 def extract_money(ctx: Context) -> Iterator[Indicator]:
-    if _may_hold_money(ctx.text):
+    if ctx.anchors is not None or _may_hold_money(ctx.text):
         yield from _amounts(ctx)
 
 

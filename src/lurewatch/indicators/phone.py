@@ -44,6 +44,9 @@ from lurewatch.models import Indicator
 # inside `re` instead of one Python loop turn each; a retry inside a short run is shorter still,
 # so it finds nothing either, and each retry reads at most MIN_DIGITS characters: still linear.
 _CANDIDATE = re.compile(r"\d(?:[\d().\-]| (?=[\d(])){6,}")
+CANDIDATE_GATE = r"\d[\d().\- ]{6}"
+"""`_CANDIDATE` without its look-ahead (a superset): the `anchors` pass runs this family only
+where it occurs."""
 _LEAD = re.compile(r"(?:\(?\+ ?|\()$")
 _BAD_BEFORE = re.compile(r"[0-9A-Za-z_/=@#$*]")  # "*" opens USSD codes: *900*3704#
 _TRAILING = re.compile(r"[^\d]+$")

@@ -17,7 +17,7 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
-from lurewatch.indicators.re2_gate import Finder, Gate
+from lurewatch.text.re2_gate import Finder, Gate
 
 # Language of the text -> region for national-format numbers (the brief's mapping).
 LANGUAGE_REGION: dict[str, str] = {

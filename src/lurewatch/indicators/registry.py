@@ -10,7 +10,8 @@ both a URL and a Telegram handle, and "WhatsApp: +66..." is both a phone and a h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from lurewatch.indicators.base import Context, Extractor
 from lurewatch.models import INDICATOR_TYPES, Indicator, IndicatorType
@@ -29,10 +30,11 @@ _NUMERIC_RANK: dict[str, int] = {
 
 # Families skipped when the text lacks what every one of their candidates holds, tested once
 # here rather than behind each family's call (a call, a generator and a context cost about a
-# microsecond each, on every message). Candidates of the numeric families start at a decimal
-# digit (`\d`; about half of all messages hold none); URLs, domains and e-mails hold "@",
-# "://" or a dot before a word character (`web_scan.has_candidates`); IPs a digit or a colon
-# ("cafe::babe" is an IPv6 address without a digit).
+# microsecond each, on every message). Used when the `anchors` pass has no verdict: candidates
+# of the numeric families start at a decimal digit (`\d`; about half of all messages hold
+# none); URLs, domains and e-mails hold "@", "://" or a dot before a word character
+# (`web_scan.has_candidates`); IPs a digit or a colon ("cafe::babe" is an IPv6 address
+# without a digit).
 _NEEDS_DIGIT = frozenset({"phone", "bank_account", "iban", "money"})
 _NEEDS_WEB_ANCHOR = frozenset({"url", "domain", "email"})
 _DIGIT = re.compile(r"\d")
@@ -50,6 +52,57 @@ def _skipped(text: str) -> frozenset[str]:
     if not has_candidates(text):
         skip |= _NEEDS_WEB_ANCHOR
     return frozenset(skip)
+
+
+@lru_cache(maxsize=1)
+def _needs() -> tuple[tuple[IndicatorType, tuple[int, ...]], ...]:
+    """Per family, in `INDICATOR_TYPES` order, the `anchors` bit sets of which ANY must have
+    all its bits present for the family to run (its own gate, as one or two pieces)."""
+    from lurewatch.indicators import anchors as a
+
+    need: dict[IndicatorType, tuple[int, ...]] = {
+        "phone": (a.PHONE,),
+        "crypto_wallet": (a.WALLET,),
+        "url": (a.WEB,),
+        "domain": (a.WEB,),
+        "email": (a.WEB,),
+        "ip": (a.IP,),
+        # Platform words, links, "@" or "://" (`extract_handles`); the last three hold a
+        # web anchor.
+        "handle": (a.PLATFORM, a.WEB),
+        "bank_account": (a.BANK_RUN | a.BANK_REASON,),
+        "iban": (a.IBAN,),
+        "money": (a.MONEY_MARKER, a.MONEY_IMPLIED | a.PAY_WORD),
+    }
+    return tuple((t, need[t]) for t in INDICATOR_TYPES)
+
+
+_anchors: Callable[[str], int | None] | None = None
+_RUN_FOR_BITS: dict[int, list[IndicatorType]] = {}
+"""`anchors` bits -> the families that run on them, filled on first sight of each value (at
+most 2**11 entries): a dict look-up per message instead of ten any() tests."""
+
+
+def _load_anchors() -> Callable[[str], int | None]:
+    """The `anchors` pass, imported on first use like the extractors (see `_extractors`)."""
+    global _anchors
+    from lurewatch.indicators.anchors import anchors
+
+    _anchors = anchors
+    return anchors
+
+
+def _families(text: str) -> tuple[list[IndicatorType], int | None]:
+    """The families that may find something in normalized `text`, and the `anchors` bits
+    they are given (None when the pass has no verdict and each family gates itself)."""
+    bits = (_anchors or _load_anchors())(text)
+    if bits is None:
+        skip = _skipped(text)
+        return [t for t in INDICATOR_TYPES if t not in skip], None
+    run = _RUN_FOR_BITS.get(bits)
+    if run is None:
+        run = _RUN_FOR_BITS[bits] = [t for t, sets in _needs() if any(bits & s == s for s in sets)]
+    return run, bits
 
 
 def _extractors() -> dict[IndicatorType, Extractor]:
@@ -130,15 +183,16 @@ def extract(
     again (the screening path normalizes once for every detector).
     """
     nt = text if isinstance(text, NormalizedText) else normalize(text)
-    ctx = Context(nt=nt, region=region.upper() if region else None)
+    families, bits = _families(nt.text)
+    if not families and types is None:
+        return []
+    ctx = Context(nt=nt, region=region.upper() if region else None, anchors=bits)
     reg = registry()
-    skip = _skipped(nt.text)
     found: list[Indicator] = []
     if types is None:
         # The common call, without the per-call set algebra below (a few µs per message).
-        for t in INDICATOR_TYPES:
-            if t not in skip:
-                found.extend(reg[t](ctx))
+        for t in families:
+            found.extend(reg[t](ctx))
         return found if len(found) < 2 else resolve_overlaps(found)
     wanted = tuple(types)
     unknown = [t for t in wanted if t not in INDICATOR_TYPES]
@@ -149,8 +203,8 @@ def extract(
     run = set(wanted)
     if run & _NUMERIC_RANK.keys():
         run |= set(_NUMERIC_RANK)  # type: ignore[arg-type]
-    for t in INDICATOR_TYPES:
-        if t in run and t not in skip:
+    for t in families:
+        if t in run:
             found.extend(reg[t](ctx))
     keep = set(wanted)
     return [i for i in resolve_overlaps(found) if i.type in keep]

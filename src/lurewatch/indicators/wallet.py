@@ -17,16 +17,16 @@ import unicodedata
 from collections.abc import Iterator
 
 from lurewatch.indicators.base import Context
-from lurewatch.indicators.re2_gate import Gate
 from lurewatch.indicators.wallet_classify import WalletMatch, classify, classify_evm, solana_pubkey
 from lurewatch.models import Indicator
+from lurewatch.text.re2_gate import Gate
 
 # The gate: one cheap search that nearly every ordinary message fails (no lookbehind, no
 # case-insensitive group: both double its cost). Every address we know contains one of these.
 # Searched with RE2 on bytes: Python's `re` restarts the 25-character run at every letter of
 # every word (~10 µs on a 140-character English message, measured), RE2's DFA reads each byte
 # once (~2 µs). Every family's gate runs on every message, and this one has no digit to wait for.
-_GATE = Gate(r"[0-9A-Za-z]{25}|0[xX][0-9a-fA-F]{2}|[bBcC]1[0-9A-Za-z]{6}")
+GATE = Gate(r"[0-9A-Za-z]{25}|0[xX][0-9a-fA-F]{2}|[bBcC]1[0-9A-Za-z]{6}")
 
 # Every repetition below is possessive and consumes characters the next piece cannot start
 # with, so matching is linear whatever the input. "0x" runs may be split by single spaces or
@@ -116,7 +116,7 @@ def _solana_context(text: str, start: int, end: int) -> bool:
 def extract_wallets(ctx: Context) -> Iterator[Indicator]:
     """Every crypto wallet address in the text (see the module docstring for the rules)."""
     text = ctx.text
-    if not _GATE.found_in(text):
+    if ctx.anchors is None and not GATE.found_in(text):
         return
     for m in _CANDIDATE.finditer(text):
         start, end = m.span()

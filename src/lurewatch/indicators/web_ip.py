@@ -24,8 +24,8 @@ _IPV6 = re.compile(
     r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![0-9A-Za-z:])"
 )
 # Literal-first gates: `re` scans for the leading literal with a fast search.
-_V4_GATE = re.compile(r"\.\d")
-_V6_GATE = re.compile(r":[0-9A-Fa-f:]")
+V4_GATE = re.compile(r"\.\d")
+V6_GATE = re.compile(r":[0-9A-Fa-f:]")
 _VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?:version|ver\.?|v)\s*$", re.IGNORECASE)
 _IP_WORD_BEFORE = re.compile(r"\bip(?:v4)?\s*(?:address)?\s*[:=]?\s*$", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:rp\.?|idr|vnd|usd|thb|php|myr|rm|[$₫฿€¥₱])\s*$", re.IGNORECASE)
@@ -68,8 +68,8 @@ def _v6(text: str) -> Iterator[tuple[int, int, str, bool]]:
 
 def find_ips(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, normalized, valid) for every IP in normalized `text`."""
-    found = list(_v4(text)) if _V4_GATE.search(text) else []
-    if _V6_GATE.search(text):
+    found = list(_v4(text)) if V4_GATE.search(text) else []
+    if V6_GATE.search(text):
         taken = [(s, e) for s, e, _, _ in found]
         for hit in _v6(text):
             if not any(s < hit[1] and hit[0] < e for s, e in taken):

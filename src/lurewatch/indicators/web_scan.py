@@ -67,6 +67,11 @@ _SCAN = re.compile(
 _DOT = re.compile(r"\.[\w-]")
 
 
+ANCHOR_GATE = r"@|://|\.[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
+"""`has_candidates` as one pattern for the `anchors` pass, a superset of it: after the dot any
+ASCII word character or "-", or any non-ASCII character (Hyperscan's `\\w` is ASCII-only)."""
+
+
 def has_candidates(text: str) -> bool:
     """Cheap gate: without `@`, `://` or a dot followed by a word character there is nothing
     for this module (a literal-first regex and `in` tests cost well under a microsecond)."""

@@ -124,6 +124,14 @@ def _single_folds() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(_ranges_class(marks)), folds
 
 
+def fold_chars_may_edit(text: str) -> bool:
+    """False when `fold_chars` has nothing to do: ASCII, or NFKC-stable without invisible
+    characters and non-ASCII digits."""
+    if text.isascii():
+        return False
+    return not unicodedata.is_normalized("NFKC", text) or _SUSPECT.search(text) is not None
+
+
 def fold_chars(text: str) -> list[Edit]:
     """Edits for NFKC, invisible removal and native digits, applied per grapheme-ish segment.
 
@@ -132,9 +140,7 @@ def fold_chars(text: str) -> list[Edit]:
     character plus the combining marks after it; only segments holding a character of
     `_changing()` are looked at, which gives the same edits as walking every segment.
     """
-    if text.isascii():
-        return []
-    if unicodedata.is_normalized("NFKC", text) and _SUSPECT.search(text) is None:
+    if not fold_chars_may_edit(text):
         return []  # the common case, Thai or Chinese without full-width forms: all in C
     changing = _changing()
     marks, folds = _single_folds()

@@ -8,11 +8,9 @@ cannot also match the separator around it, so there is no nested ambiguity to ba
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import re2  # type: ignore[import-untyped]  # google-re2 ships no stubs
 
 from lurewatch.text.offsets import Edit
+from lurewatch.text.re2_gate import Gate
 
 _TLD_WORDS = (
     "com|net|org|info|biz|io|co|me|xyz|top|vip|cc|cn|asia|th|kh|vn|ph|id|my|la|mm|sg|hk|tw|"
@@ -39,7 +37,9 @@ _REFANG = re.compile(
 _BRACKET = re.compile(r"[\[\(\{][ \t]?[.@:dDaA]")
 _HXXP = re.compile(r"h(?:[xX]{2}|\*\*)p")
 _BARE_DOT = re.compile(r" (?:dot|DOT) ")
-_CJK_DOT = re.compile(r"[A-Za-z0-9]\u3002[A-Za-z0-9]")
+_CJK_DOT = re.compile(
+    "[A-Za-z0-9]\u3002[A-Za-z0-9]"
+)  # the character itself: Hyperscan reads it too
 
 
 def _first_defang(text: str) -> int | None:
@@ -139,20 +139,24 @@ _SPELLED = re.compile(
 _TOKEN = re.compile(r"[^ ,\-]+")
 
 
-_SEP = (
-    r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
-    r"\x{205f}\x{3000},\-]"
+_ODD_SPACES = (
+    r"\t\x{0b}-\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+    r"\x{205f}\x{3000}"
 )
+"""Every `str.isspace()` character but " " and "\\n", as the body of an RE2/Hyperscan class
+(a test checks it against `str.isspace`)."""
+_SEP = f"[{_ODD_SPACES}\\n ,\\-]"
 """What `_has_number_words` splits on (every `str.isspace()` character, "," and "-") as one
 RE2 class: RE2's own `\\s` is ASCII-only. A test checks it against `str.isspace`."""
 _ALT_BYTES = "|".join(re.escape(w) for w in _NUMBER_WORDS)
-_TWO_NUMBER_WORDS: Any = re2.compile(
-    f"(?i)(?:^|{_SEP})(?:{_ALT_BYTES}){_SEP}(?:(?s:.*){_SEP})?(?:{_ALT_BYTES})(?:{_SEP}|$)".encode()
+_TWO_NUMBER_WORDS = Gate(
+    f"(?i)(?:^|{_SEP})(?:{_ALT_BYTES}){_SEP}(?:(?s:.*){_SEP})?(?:{_ALT_BYTES})(?:{_SEP}|$)"
 )
 """A superset of `_has_number_words` in one byte-level RE2 pass (a DFA: linear): two number
 words, each a whole token. RE2's case folding is at least as wide as `str.lower` on these
 words. Lower-casing, splitting and looking up every token cost ~5 µs on an average message,
-the search about one, and almost no message holds two number words."""
+the search about one, and almost no message holds two number words. A `Gate` calls the
+compiled matcher directly (the wrapper's `search` cost ~2 µs more per message)."""
 
 
 def _has_number_words(text: str) -> bool:
@@ -167,11 +171,8 @@ def _has_number_words(text: str) -> bool:
 
 def spelled_digits(text: str) -> list[Edit]:
     """Edits turning "zero eight one 2 3 4 5 6 7 8" (six or more tokens) into digits."""
-    try:
-        gate_open = _TWO_NUMBER_WORDS.search(text.encode("utf-8")) is not None
-    except UnicodeEncodeError:
-        gate_open = True  # lone surrogates: let the exact test decide
-    if not gate_open or not _has_number_words(text):
+    # Lone surrogates (no UTF-8): the gate answers yes and the exact test decides.
+    if not _TWO_NUMBER_WORDS.found_in(text) or not _has_number_words(text):
         return []
     edits: list[Edit] = []
     for m in _SPELLED.finditer(text):
@@ -210,6 +211,22 @@ def trim(text: str) -> list[Edit]:
     if tail < len(text) and tail >= head:
         edits.append((tail, len(text), ""))
     return edits
+
+
+EDIT_ANCHORS: tuple[str, ...] = (
+    _BRACKET.pattern,
+    _HXXP.pattern,
+    _BARE_DOT.pattern,
+    _CJK_DOT.pattern,
+    _TWO_NUMBER_WORDS.pattern,
+    _CORE.pattern,
+    f"[{_ODD_SPACES}]|  |\n *\n",
+)
+"""Where the stages of this module can edit, as patterns for one Hyperscan pass (`normalize`
+skips every stage when none occurs): the first places `refang`, `spelled_digits` and
+`letters_in_numbers` look at, and a superset of what `whitespace` and `line_endings` rewrite
+(any whitespace but " " and "\\n", two spaces, or two newlines with spaces between).
+`trim` is tested directly."""
 
 
 def whitespace(text: str) -> list[Edit]:

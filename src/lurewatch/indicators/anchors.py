@@ -1,0 +1,94 @@
+"""One Hyperscan pass per message that says which extractor families have anything to look at.
+
+Why: every family used to open with its own yes/no search (a digit, a 25-character run, a
+currency marker, a platform word, a bank name, "@"/"://"/host dots ...): eight to ten RE2 or
+`re` calls per message, each with a ~1-1.5 µs floor from the Python binding, before any real
+work. Hyperscan compiles all those gates into one automaton and reports, in one call, which of
+them occur (`HyperscanSet`: compiled ahead of time, cached on disk, linear-time, no
+backtracking); families whose gate did not fire are not called at all.
+
+Each piece is the family's own gate pattern, imported from the family module so there is one
+definition of it, or a strict superset of the pattern the family searches first (noted
+below). A piece firing only lets the family run; the family's own patterns still decide what
+it finds, so the output cannot change, only the work. `tests/indicators/test_anchors.py`
+compares every bit with the gate it stands for on the fixtures and generated texts.
+
+Hyperscan reads `\\d` as ASCII digits. Normalized text holds no other decimal digits
+(`fold_chars` folds them all), but a text that does is answered with `None`: every family then
+runs its own gates, as without this pass. So is a text UTF-8 cannot encode (lone surrogates).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lurewatch.indicators import bank, handle_keywords, money, phone, wallet, web_ip, web_scan
+from lurewatch.indicators.bank_catalog import catalogue
+from lurewatch.signals.hyperscan_set import HyperscanSet
+
+PHONE = 1 << 0
+WALLET = 1 << 1
+WEB = 1 << 2
+IP = 1 << 3
+PLATFORM = 1 << 4
+BANK_RUN = 1 << 5
+BANK_REASON = 1 << 6
+IBAN = 1 << 7
+MONEY_MARKER = 1 << 8
+MONEY_IMPLIED = 1 << 9
+PAY_WORD = 1 << 10
+
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")
+
+
+def _pieces() -> list[tuple[int, str]]:
+    """(bit, pattern) of every gate; a bit may have several pieces (any of them sets it)."""
+    return [
+        (PHONE, phone.CANDIDATE_GATE),
+        (WALLET, wallet.GATE.pattern),
+        (WEB, web_scan.ANCHOR_GATE),
+        (IP, web_ip.V4_GATE.pattern),
+        (IP, web_ip.V6_GATE.pattern),
+        (PLATFORM, handle_keywords.PLATFORM_GATE.pattern),
+        (PLATFORM, handle_keywords.FOLDING_LETTERS),
+        (BANK_RUN, bank.RUN_GATE.pattern),
+        (BANK_REASON, catalogue().any_reason.pattern),
+        (IBAN, bank.IBAN_GATE),
+        (MONEY_MARKER, money.MARKER_GATE.pattern),
+        (MONEY_IMPLIED, money.IMPLIED_GATE.pattern),
+        (PAY_WORD, money.PAY_ANYWHERE.pattern),
+    ]
+
+
+class _Anchors:
+    __slots__ = ("_bits", "_set")
+
+    def __init__(self) -> None:
+        pieces = _pieces()
+        self._bits = tuple(bit for bit, _ in pieces)
+        # Case-sensitive unless a piece says otherwise inline (`(?i)`), as in RE2 and `re`.
+        self._set = HyperscanSet([p for _, p in pieces], case_sensitive=True)
+
+    def __call__(self, text: str) -> int | None:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        if not text.isascii() and _OTHER_DIGIT.search(text) is not None:
+            return None
+        bits = 0
+        for i in self._set.Match(data):
+            bits |= self._bits[i]
+        return bits
+
+
+@lru_cache(maxsize=1)
+def _anchors() -> _Anchors:
+    return _Anchors()
+
+
+def anchors(text: str) -> int | None:
+    """The bits of the gates that occur in normalized `text`, or None (no verdict: every
+    family must run its own gates)."""
+    return _anchors()(text)
