@@ -12,11 +12,17 @@ import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 from lurewatch.linking import lsh, stages
 from lurewatch.linking.config import LinkConfig
 from lurewatch.linking.model import LinkRecord, LinkResult, PreparedReport
-from lurewatch.linking.prepare import keys_table, prepare_batch, reports_table
+from lurewatch.linking.prepare import (
+    keys_table,
+    prepare_batch,
+    prepare_batches,
+    reports_table,
+)
 
 BATCH = 50_000
 """Records prepared per batch: big enough for the vectorised passes, small enough that a
-batch's shingle arrays (~20 bytes per character) stay within a few hundred MB."""
+batch's shingle arrays (~20 bytes per character) stay within a few hundred MB. More than one
+batch is prepared in worker processes (`prepare.prepare_batches`)."""
 
 MEMORY_LIMIT = "4GB"
 """DuckDB's own memory cap. Without it DuckDB takes up to 80% of RAM and at 1M reports its
@@ -68,12 +74,15 @@ def link_duckdb(
     *,
     threads: int | None = None,
     native_lsh: bool = True,
+    batch: int = BATCH,
+    workers: int | None = None,
 ) -> LinkResult:
     """Link `records` (unique ids) with DuckDB in memory.
 
     With `native_lsh` (the default) the LSH stages run in numpy on the signature matrix
     (`lsh.py`) and the signatures never enter DuckDB; without it they run as the SQL Spark
-    runs (tests compare the two)."""
+    runs (tests compare the two). Records are prepared `batch` at a time, in `workers`
+    processes when there is more than one batch (default: the CPUs available)."""
     ordered = sorted(records, key=lambda r: r.report_id)
     ids = [r.report_id for r in ordered]
     spill = tempfile.TemporaryDirectory(prefix="lurewatch-duck-")
@@ -92,18 +101,18 @@ def link_duckdb(
     timings: dict[str, float] = {}
     sigs = lsh.SignatureMatrix.empty(len(ordered), config.bins)
     try:
-        for start in range(0, max(len(ordered), 1), BATCH):
-            chunk = ordered[start : start + BATCH]
-            batch = prepare_batch(chunk, config)
-            rids = range(start, start + len(chunk))
-            for rep in batch.reports:
+        start = 0
+        batches = prepare_batches(ordered, config, size=batch, workers=workers)
+        for prep in batches if ordered else [prepare_batch([], config)]:
+            rids = range(start, start + len(prep.reports))
+            for rep in prep.reports:
                 prepared[rep.report_id] = rep
-            tables = [("report_keys", keys_table(batch, rids))]
+            tables = [("report_keys", keys_table(prep, rids))]
             if native_lsh:
-                sigs.sig[rids.start : rids.stop] = batch.sig
-                sigs.has[rids.start : rids.stop] = batch.has_sig
+                sigs.sig[rids.start : rids.stop] = prep.sig
+                sigs.has[rids.start : rids.stop] = prep.has_sig
             else:
-                tables.append(("reports", reports_table(batch, rids, config)))
+                tables.append(("reports", reports_table(prep, rids, config)))
             for name, table in tables:
                 con.register("chunk_arrow", table)
                 if start == 0:
@@ -111,6 +120,7 @@ def link_duckdb(
                 else:
                     con.execute(f"INSERT INTO {name} SELECT * FROM chunk_arrow")
                 con.unregister("chunk_arrow")
+            start = rids.stop
         timings["prepare"] = time.perf_counter() - clock
         runner.seconds.clear()
         runner.mark = time.perf_counter()
