@@ -221,3 +221,15 @@ def test_phone_candidates_are_the_long_maximal_runs(texts: list[str]) -> None:
         t = normalize(text).text
         want = [m.span() for m in old.finditer(t) if m.end() - m.start() >= phone.MIN_DIGITS]
         assert [m.span() for m in phone._CANDIDATE.finditer(t)] == want, t
+
+
+def test_finders_answer_as_the_public_search(texts: list[str]) -> None:
+    """`Finder.first` (compiled matcher, byte offsets turned into characters) gives the
+    wrapper's `search` offset on every 24-character window, ASCII or not."""
+    finders = [phone_context.PHONE_WORD_AT, phone_context.NOT_PHONE_WORD_AT]
+    for text in texts:
+        t = normalize(text).text
+        for s in range(0, max(len(t) - 8, 1), 7):
+            window = t[max(0, s - 24) : s + 8]
+            for f in finders:
+                assert f.first(window) == f.first_slow(window), window

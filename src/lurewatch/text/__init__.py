@@ -56,6 +56,9 @@ class NormalizedText:
     offsets: OffsetMap
     _obfuscated: list[tuple[int, int]] = field(default_factory=list)
     _language: str | None = None
+    _script_undecided: bool = False
+    """`script_language` found no deciding script (remembered: it reads the whole text, and
+    every phone candidate of a Latin-script text asks again)."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original `[start, end)` for normalized `[start, end)`."""
@@ -87,8 +90,9 @@ class NormalizedText:
         """The language when it is known or cheap to know (scripts decide it), else every
         answer the statistical model could give; `language` then still has the answer."""
         if self._language is None:
-            lang = script_language(self.text)
+            lang = None if self._script_undecided else script_language(self.text)
             if lang is None:
+                self._script_undecided = True
                 return STATISTICAL_ANSWERS
             self._language = lang
         return (self._language,)
