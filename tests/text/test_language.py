@@ -17,6 +17,7 @@ from lurewatch.text.language import (
     _latin_identifier,
     _script_language,
     script_language,
+    script_languages,
 )
 
 SHORT_TEXTS = {
@@ -172,3 +173,43 @@ def test_float32_error_bound_holds_on_corpus_texts() -> None:
         got = fast.score(feats).astype(np.float64)  # py3langid's own float32 product
         worst = max(worst, float(np.max(np.abs(got - exact) / bound)))
     assert 0.0 < worst < 1.0
+
+
+def test_chunk_script_counts_equal_one_text_counts() -> None:
+    """`script_languages` (every non-ASCII text counted at once) answers as `script_language`
+    does, text by text: written texts in every script and corpus texts."""
+    texts = [t for group in SHORT_TEXTS.values() for t in group] + ASCII_TEXTS
+    texts += [
+        "สมัครงาน customer service ที่กัมพูชา",
+        "Kanji 漢字 with かな",
+        "漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字か",  # Kana share below a tenth: Chinese
+        "ok 🙂",
+        "½ ² ³",
+        "đi",
+        "Việt",
+        "\ud800 lone surrogate đơn",
+        "ก" + "a" * 10,  # one Thai letter among many Latin ones
+        "日本" + "x" * 3000,
+    ]
+    texts += _statistical_sample(step=5) + [
+        t for t in (normalize(x).text for x in _corpus_non_ascii(step=5))
+    ]
+    assert script_languages(texts) == [script_language(t) for t in texts]
+
+
+def _corpus_non_ascii(step: int) -> list[str]:
+    corpus = DATA / "corpus"
+    out: list[str] = []
+    if corpus.is_dir():
+        for path in sorted(corpus.glob("*.jsonl")):
+            with path.open(encoding="utf-8") as fh:
+                for n, line in enumerate(fh):
+                    text = json.loads(line)["text"][:8000]
+                    if n % step == 0 and not text.isascii():
+                        out.append(text)
+    return out
+
+
+@given(st.lists(st.text(max_size=40), max_size=8))
+def test_chunk_script_counts_equal_one_text_counts_on_any_text(texts: list[str]) -> None:
+    assert script_languages(texts) == [script_language(t) for t in texts]
