@@ -65,7 +65,7 @@ def test_each_bit_is_its_gate(texts: list[str]) -> None:
         bits = a.anchors(t)
         assert bits is not None, t
         # WEB is a superset of `has_candidates` (any non-ASCII character after a dot counts).
-        assert bits & ~a.WEB == _gate_bits(t), t
+        assert bits & ~a.WEB & a.FAMILY_BITS == _gate_bits(t), t
         if web_scan.has_candidates(t):
             assert bits & a.WEB, t
 
@@ -93,11 +93,23 @@ def test_no_verdict_without_utf8_or_with_other_digits() -> None:
     assert a.anchors("๐๘๑๒๓๔๕๖๗๘") is None  # never in normalized text: folded to ASCII
 
 
+def test_text_edit_bit_is_the_normalization_pass(texts: list[str]) -> None:
+    from lurewatch.indicators import registry as r
+    from lurewatch.text import _edit_anchors
+
+    assert r._FAMILY_BITS == a.FAMILY_BITS and a.TEXT_EDIT > a.FAMILY_BITS
+    for text in texts:
+        bits = a.anchors(text)
+        if bits is not None:
+            assert bool(bits & a.TEXT_EDIT) == _edit_anchors().found_in(text), text
+
+
 def test_extract_with_and_without_the_pass_agree(texts: list[str]) -> None:
     reg = registry()
     for text in texts:
         nt = normalize(text)
         fast = extract(nt)
+        assert extract(text) == fast, text  # one pass on the raw text when nothing is edited
         ctx = Context(nt=nt)  # anchors=None: every family runs, behind its own gate
         slow: list[Indicator] = [i for t in INDICATOR_TYPES for i in reg[t](ctx)]
         assert fast == (slow if len(slow) < 2 else resolve_overlaps(slow)), text

@@ -13,6 +13,9 @@ below). A piece firing only lets the family run; the family's own patterns still
 it finds, so the output cannot change, only the work. `tests/indicators/test_anchors.py`
 compares every bit with the gate it stands for on the fixtures and generated texts.
 
+The same call answers `TEXT_EDIT`: on a raw text that no normalization stage edits (most
+messages), the bits are the normalized text's too, and one pass serves both.
+
 Hyperscan reads `\\d` as ASCII digits. Normalized text holds no other decimal digits
 (`fold_chars` folds them all), but a text that does is answered with `None`: every family then
 runs its own gates, as without this pass. So is a text UTF-8 cannot encode (lone surrogates).
@@ -26,6 +29,7 @@ from functools import lru_cache
 from lurewatch.indicators import bank, handle_keywords, money, phone, wallet, web_ip, web_scan
 from lurewatch.indicators.bank_catalog import catalogue
 from lurewatch.signals.hyperscan_set import HyperscanSet
+from lurewatch.text import deobfuscate
 
 PHONE = 1 << 0
 WALLET = 1 << 1
@@ -38,6 +42,10 @@ IBAN = 1 << 7
 MONEY_MARKER = 1 << 8
 MONEY_IMPLIED = 1 << 9
 PAY_WORD = 1 << 10
+TEXT_EDIT = 1 << 11
+"""Not a family's gate: where a normalization stage may edit (`deobfuscate.EDIT_ANCHORS`), so
+that `extract` on a raw text learns in this one pass whether it is already normalized."""
+FAMILY_BITS = TEXT_EDIT - 1
 
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")
 
@@ -58,6 +66,7 @@ def _pieces() -> list[tuple[int, str]]:
         (MONEY_MARKER, money.MARKER_GATE.pattern),
         (MONEY_IMPLIED, money.IMPLIED_GATE.pattern),
         (PAY_WORD, money.PAY_ANYWHERE.pattern),
+        *((TEXT_EDIT, p) for p in deobfuscate.EDIT_ANCHORS),
     ]
 
 
@@ -89,6 +98,6 @@ def _anchors() -> _Anchors:
 
 
 def anchors(text: str) -> int | None:
-    """The bits of the gates that occur in normalized `text`, or None (no verdict: every
-    family must run its own gates)."""
+    """The bits of the gates that occur in `text`, or None (no verdict: every family must run
+    its own gates). The family bits are only meaningful on normalized text."""
     return _anchors()(text)

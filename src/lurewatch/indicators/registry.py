@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from lurewatch.indicators.base import Context, Extractor
 from lurewatch.models import INDICATOR_TYPES, Indicator, IndicatorType
-from lurewatch.text import NormalizedText, normalize
+from lurewatch.text import MAX_TEXT_CHARS, NormalizedText, normalize
 
 # Lower rank wins when spans of these types overlap.
 _NUMERIC_RANK: dict[str, int] = {
@@ -78,6 +78,7 @@ def _needs() -> tuple[tuple[IndicatorType, tuple[int, ...]], ...]:
 
 
 _anchors: Callable[[str], int | None] | None = None
+_FAMILY_BITS = (1 << 11) - 1  # anchors.FAMILY_BITS (a test checks), without importing it
 _RUN_FOR_BITS: dict[int, list[IndicatorType]] = {}
 """`anchors` bits -> the families that run on them, filled on first sight of each value (at
 most 2**11 entries): a dict look-up per message instead of ten any() tests."""
@@ -95,10 +96,15 @@ def _load_anchors() -> Callable[[str], int | None]:
 def _families(text: str) -> tuple[list[IndicatorType], int | None]:
     """The families that may find something in normalized `text`, and the `anchors` bits
     they are given (None when the pass has no verdict and each family gates itself)."""
-    bits = (_anchors or _load_anchors())(text)
+    return _families_for(text, (_anchors or _load_anchors())(text))
+
+
+def _families_for(text: str, bits: int | None) -> tuple[list[IndicatorType], int | None]:
+    """`_families` given the `anchors` bits of `text`."""
     if bits is None:
         skip = _skipped(text)
         return [t for t in INDICATOR_TYPES if t not in skip], None
+    bits &= _FAMILY_BITS
     run = _RUN_FOR_BITS.get(bits)
     if run is None:
         run = _RUN_FOR_BITS[bits] = [t for t, sets in _needs() if any(bits & s == s for s in sets)]
@@ -170,6 +176,30 @@ def resolve_overlaps(found: Iterable[Indicator]) -> list[Indicator]:
     return out
 
 
+def _prepared(
+    text: str | NormalizedText,
+) -> tuple[NormalizedText, list[IndicatorType], int | None]:
+    """The normalized text, the families to run on it and their `anchors` bits.
+
+    A raw text is scanned once: the same Hyperscan call says where normalization could edit
+    it (`anchors.TEXT_EDIT`); when nowhere, the text is its own normalized form and the bits
+    are already the ones the families need. Otherwise the normalized text is scanned again.
+    """
+    if isinstance(text, NormalizedText):
+        return text, *_families(text.text)
+    if not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
+        nt = normalize(text)  # raises the errors `normalize` documents
+        return nt, *_families(nt.text)
+    bits = (_anchors or _load_anchors())(text)
+    if bits is None:
+        nt = normalize(text)
+        return nt, *_families(nt.text)
+    nt = normalize(text, edit_anchor_found=bits > _FAMILY_BITS)
+    if nt.text is not text:
+        return nt, *_families(nt.text)
+    return nt, *_families_for(text, bits)
+
+
 def extract(
     text: str | NormalizedText,
     *,
@@ -182,8 +212,7 @@ def extract(
     for numbers written without a country code. Passing a `NormalizedText` skips normalizing
     again (the screening path normalizes once for every detector).
     """
-    nt = text if isinstance(text, NormalizedText) else normalize(text)
-    families, bits = _families(nt.text)
+    nt, families, bits = _prepared(text)
     if not families and types is None:
         return []
     ctx = Context(nt=nt, region=region.upper() if region else None, anchors=bits)

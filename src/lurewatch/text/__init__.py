@@ -138,25 +138,31 @@ def _edit_anchors() -> _EditAnchors:
     return _EditAnchors()
 
 
-def _unedited(text: str) -> bool:
+def _unedited(text: str, edit_anchor_found: bool | None = None) -> bool:
     """True only when no stage would edit `text`, so it is its own normalized form.
 
     Why: most messages (plain ASCII SMS) need no edit, and asking eight stages one by one
     (each with its own gate, ~1 µs each) cost ~8 µs a message; this asks the character-level
-    stages' own gates, `trim`'s test, and one Hyperscan pass for all the others. Every
-    condition here is a superset of where its stage edits (`tests/text` compare both paths).
+    stages' own gates, `trim`'s test, and one Hyperscan pass for all the others (unless the
+    caller did it). Every condition here is a superset of where its stage edits (`tests/text`
+    compare both paths).
     """
     if not text or text[0].isspace() or text[-1].isspace():
         return not text
     if not text.isascii() and (chars.fold_chars_may_edit(text) or chars.fold_homoglyphs(text)):
         return False
-    return not _edit_anchors().found_in(text)
+    if edit_anchor_found is None:
+        edit_anchor_found = _edit_anchors().found_in(text)
+    return not edit_anchor_found
 
 
-def normalize(text: str) -> NormalizedText:
+def normalize(text: str, *, edit_anchor_found: bool | None = None) -> NormalizedText:
     """Normalize `text` for detection; see the module docstring for the stages.
 
-    Raises `TypeError` for non-str input and `TextTooLongError` above `MAX_TEXT_CHARS`.
+    `edit_anchor_found`: whether any of `deobfuscate.EDIT_ANCHORS` occurs in `text`, when the
+    caller already knows (extraction scans for them in the same Hyperscan call as its own
+    gates); None to have it looked up here. Raises `TypeError` for non-str input and
+    `TextTooLongError` above `MAX_TEXT_CHARS`.
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize() needs str, not {type(text).__name__}")
@@ -164,7 +170,7 @@ def normalize(text: str) -> NormalizedText:
         raise TextTooLongError(
             f"text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
         )
-    if _unedited(text):
+    if _unedited(text, edit_anchor_found):
         return NormalizedText(original=text, text=text, offsets=OffsetMap(len(text)))
     return _run_stages(text)
 
