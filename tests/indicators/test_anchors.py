@@ -134,3 +134,25 @@ def test_pieces_are_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(runs) == 1
+
+
+def test_without_a_hyperscan_database_every_family_gates_itself(
+    monkeypatch: pytest.MonkeyPatch, texts: list[str]
+) -> None:
+    """A Hyperscan that cannot build the database (fault injected here) slows extraction
+    down but changes nothing it finds."""
+    from lurewatch.indicators import registry as r
+    from lurewatch.signals import hyperscan_set
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise hyperscan_set.HyperscanError("no database")
+
+    want = [extract(t) for t in texts[:400]]
+    monkeypatch.setattr(a, "HyperscanSet", refuse)
+    monkeypatch.setattr(r, "_anchors", None)
+    a._anchors.cache_clear()
+    try:
+        assert a.anchors("call 0812345678") is None
+        assert [extract(t) for t in texts[:400]] == want
+    finally:
+        a._anchors.cache_clear()

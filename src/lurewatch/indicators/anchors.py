@@ -24,11 +24,12 @@ runs its own gates, as without this pass. So is a text UTF-8 cannot encode (lone
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from lurewatch.indicators import bank, handle_keywords, money, phone, wallet, web_ip, web_scan
 from lurewatch.indicators.bank_catalog import catalogue
-from lurewatch.signals.hyperscan_set import HyperscanSet
+from lurewatch.signals.hyperscan_set import HyperscanError, HyperscanSet
 from lurewatch.text import deobfuscate
 
 PHONE = 1 << 0
@@ -92,9 +93,18 @@ class _Anchors:
         return bits
 
 
+def _no_verdict(_text: str) -> int | None:
+    return None
+
+
 @lru_cache(maxsize=1)
-def _anchors() -> _Anchors:
-    return _Anchors()
+def _anchors() -> Callable[[str], int | None]:
+    try:
+        return _Anchors()
+    except HyperscanError:
+        # A Hyperscan that cannot build the database here: every family gates itself, as
+        # before this pass (slower, same output).
+        return _no_verdict
 
 
 def anchors(text: str) -> int | None:

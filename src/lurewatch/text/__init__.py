@@ -121,11 +121,18 @@ class _EditAnchors:
 
     def __init__(self) -> None:
         # Imported here: lurewatch.signals imports this package.
-        from lurewatch.signals.hyperscan_set import HyperscanSet
+        from lurewatch.signals.hyperscan_set import HyperscanError, HyperscanSet
 
-        self._set = HyperscanSet(deobfuscate.EDIT_ANCHORS, case_sensitive=True)
+        try:
+            self._set: HyperscanSet | None = HyperscanSet(
+                deobfuscate.EDIT_ANCHORS, case_sensitive=True
+            )
+        except HyperscanError:
+            self._set = None  # no database here: every stage runs, as before this pass
 
     def found_in(self, text: str) -> bool:
+        if self._set is None:
+            return True
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
