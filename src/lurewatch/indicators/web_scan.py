@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from lurewatch.hosts import to_ascii, to_unicode
 from lurewatch.indicators.web_policy import (
+    HOST_CACHE,
     is_shortener,
     plausible_bare_host,
     registrable_of,
@@ -132,7 +133,7 @@ def _script_prefix(label: str) -> str:
     return label
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=HOST_CACHE)
 def fit_host(raw: str, *, bare: bool) -> tuple[str, str | None]:
     """The part of `raw` that is the host as written, and its ASCII form (None if invalid).
 
@@ -174,7 +175,7 @@ def _is_ip(ascii_host: str) -> bool:
     return bool(_IPV4_HOST.fullmatch(ascii_host)) or ascii_host.startswith("[")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=HOST_CACHE)
 def _host_fields(ascii_host: str | None, written: str) -> tuple[str, str | None, str | None]:
     if ascii_host is None:
         return written.lower(), None, None
