@@ -226,7 +226,7 @@ def _screen_normalized(
     ]
     for d, language in zip(drafts, languages, strict=True):
         model = _model_for(d.resolved, language, models)
-        word_chars = sum(ch.isalnum() for ch in d.nt.text[: MODEL_MIN_WORD_CHARS * 4])
+        word_chars = sum(map(str.isalnum, d.nt.text[: MODEL_MIN_WORD_CHARS * 4]))
         if model is not None and word_chars >= MODEL_MIN_WORD_CHARS:
             d.model = model
     predictions: dict[int, Prediction] = {}
