@@ -202,3 +202,18 @@ def test_duplicate_submission_keeps_its_own_people_and_consent_rules(
         assert not report.consent_contact
     with sessions() as s, pytest.raises(LookupError):
         add_people(s, analyst, "no-such-report", ReportIn.model_validate(second))
+
+
+def test_ingesting_a_duplicate_through_the_api_path_keeps_its_people(
+    sessions: sessionmaker[Session], analyst: Viewer
+) -> None:
+    with sessions() as s:
+        first = ingest(s, analyst, ReportIn(text=TASK))
+        again = ingest(
+            s, analyst, ReportIn.model_validate({"text": TASK, "victims": [{"name": "Dara"}]})
+        )
+    assert again.status == "duplicate" and again.uid == first.uid
+    with sessions() as s:
+        report = s.scalar(select(Report).where(Report.uid == first.uid))
+        assert report is not None
+        assert [(p.subject, p.value) for p in report.personal] == [("victim", "Dara")]

@@ -116,10 +116,12 @@ def stage_many(session: Session, viewer: Viewer, rins: list[ReportIn]) -> list[I
     One flush lets SQLAlchemy batch each table's INSERTs for the whole chunk, and one
     INSERT..ON CONFLICT + one SELECT resolve every indicator of the chunk (measured: ~8 ms CPU
     per report flushed one by one). Duplicates inside the chunk are caught by id and hash
-    before anything is written; duplicates of stored reports by a query."""
+    before anything is written; duplicates of stored reports by a query. A duplicate's
+    reporter and victims are kept on the report it duplicates (`add_people`)."""
     results: list[IngestResult] = []
     by_id: dict[str, str] = {}
     by_hash: dict[str, str] = {}
+    new_reports: dict[str, Report] = {}
     staged: Staged = []
     with session.no_autoflush:
         for rin in rins:
@@ -127,9 +129,15 @@ def stage_many(session: Session, viewer: Viewer, rins: list[ReportIn]) -> list[I
             found = (by_id.get(rin.id) if rin.id is not None else None) or by_hash.get(digest)
             found = found or _existing(session, viewer.org_id, rin, digest)
             if found:
+                if _personal_values(rin) or rin.consent_contact:
+                    if found in new_reports:
+                        _merge_people(session, viewer, new_reports[found], rin)
+                    else:
+                        add_people(session, viewer, found, rin)
                 results.append(IngestResult("duplicate", found))
                 continue
             report = _new_report(viewer, rin)
+            new_reports[report.uid] = report
             session.add(report)
             staged += _build_version(report, rin, 1, digest, note=None)
             audit(session, "report.ingest", viewer=viewer, target=report.uid)
@@ -153,6 +161,8 @@ def ingest(session: Session, viewer: Viewer, rin: ReportIn) -> IngestResult:
         again = _existing(session, viewer.org_id, rin, rin.content_hash())
         if again is None:
             raise
+        if add_people(session, viewer, again, rin):
+            session.commit()
         return IngestResult("duplicate", again)
     return result
 
@@ -195,17 +205,21 @@ def _add_personal(report: Report, rin: ReportIn) -> None:
 
 
 def add_people(session: Session, viewer: Viewer, uid: str, rin: ReportIn) -> int:
-    """Keep the reporter and victims of a duplicate submission on the report it duplicates
-    (not committed); return how many values were added.
-
-    Why: a report is stored once per content, but the second family to report the same ad
-    brings its own contact and its own missing person; answering "already reported" must not
-    drop them. Values already on the report are not repeated. Contact consent is per report:
-    it becomes true only when the report held no reporter contact yet (or already had
-    consent), so one reporter's consent never covers another's contact."""
+    """Keep the reporter and victims of `rin` on report `uid` (not committed); return how
+    many values were added. `stage_many` calls this for every duplicate it answers."""
     report = session.scalar(select(Report).where(Report.uid == uid, Report.org_id == viewer.org_id))
     if report is None:
         raise LookupError(uid)
+    return _merge_people(session, viewer, report, rin)
+
+
+def _merge_people(session: Session, viewer: Viewer, report: Report, rin: ReportIn) -> int:
+    """Why: a report is stored once per content, but the second family to report the same ad
+    brings its own contact and its own missing person; answering "already reported" must not
+    drop them. Values already on the report are not repeated (a retried request adds
+    nothing). Contact consent is per report: it becomes true only when the report held no
+    reporter contact yet (or already had consent), so one reporter's consent never covers
+    another's contact."""
     have = {(p.subject, p.field, p.value) for p in report.personal}
     new = [v for v in _personal_values(rin) if v not in have]
     if rin.consent_contact and not report.consent_contact:
@@ -214,7 +228,11 @@ def add_people(session: Session, viewer: Viewer, uid: str, rin: ReportIn) -> int
         report.personal.append(PersonalDatum(subject=subject, field=field, value=value))
     if new:
         audit(
-            session, "report.people_added", viewer=viewer, target=uid, detail={"values": len(new)}
+            session,
+            "report.people_added",
+            viewer=viewer,
+            target=report.uid,
+            detail={"values": len(new)},
         )
     return len(new)
 

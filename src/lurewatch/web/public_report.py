@@ -42,7 +42,7 @@ from lurewatch.store.intake import (
     ReportIn,
 )
 from lurewatch.store.keys import get_or_create_org
-from lurewatch.store.repository import IngestResult, add_people, stage_many
+from lurewatch.store.repository import IngestResult, stage_many
 from lurewatch.store.schema import Report
 from lurewatch.web import i18n
 from lurewatch.web.public_check import COUNTRIES, MAX_UPLOAD_BYTES
@@ -187,7 +187,7 @@ def web_viewer(request: Request) -> Viewer:
 def store_report(request: Request, rin: ReportIn, held: bool) -> IngestResult:
     """Ingest in one transaction; a ticked "someone is held" marks the report urgent in the
     same transaction (so it is never stored without its urgency). A duplicate still adds its
-    reporter's contact and its victims to the report it duplicates (`add_people`). A
+    reporter's contact and its victims to the report it duplicates (in `stage_many`). A
     concurrent identical submission that wins the race makes this one a duplicate on the
     retry."""
     viewer = web_viewer(request)
@@ -195,8 +195,6 @@ def store_report(request: Request, rin: ReportIn, held: bool) -> IngestResult:
         with request.app.state.sessions() as s:
             try:
                 result = stage_many(s, viewer, [rin])[0]
-                if result.status == "duplicate":
-                    add_people(s, viewer, result.uid, rin)
                 report = s.scalar(select(Report).where(Report.uid == result.uid))
                 assert report is not None
                 if held and not report.urgent:
