@@ -44,6 +44,14 @@ def test_export_by_role_and_group(app_client: TestClient, keys: dict[str, str]) 
     for params in ({"group": "elsewhere"}, {}):
         r = app_client.get(f"{URL}/export", params=params, headers=auth(keys["other_partner"]))
         assert r.status_code == 403
+    # analysts and admins too export only for groups their organisation is in
+    for role in ("analyst", "admin"):
+        r = app_client.get(f"{URL}/export", params={"group": "mekong"}, headers=auth(keys[role]))
+        assert r.status_code == 403, role
+    r = app_client.get(
+        f"{URL}/export", params={"group": "mekong"}, headers=auth(keys["other_analyst"])
+    )
+    assert r.status_code == 200
     r = app_client.get(f"{URL}/export", params={"group": "nope"}, headers=auth(keys["analyst"]))
     assert r.status_code == 404 and "no sharing group named 'nope'" in r.json()["detail"]
     r = app_client.get(f"{URL}/export", params={"dry_run": "true"}, headers=auth(keys["admin"]))

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 
 from lurewatch.api import Settings, create_app
 from lurewatch.operations.tables import Operation, OperationDecision, OperationMember
+from lurewatch.sharing.groups import create_group, share_report
 from lurewatch.store import make_engine, upgrade
 from lurewatch.store.access import Viewer
 from lurewatch.store.intake import ReportIn
@@ -478,6 +479,32 @@ def test_export_refuses_unknown_format_and_downloads_stix(world: World) -> None:
     events = r.json()["response"]
     assert events and all("Event" in e for e in events)
     assert world.uids["a"] not in json.dumps(events)
+
+
+def test_export_for_a_group_only_by_its_members(world: World) -> None:
+    """A report shared with one group only reaches that group's members: the hotline's
+    analyst neither sees the police's group in the form nor may export for it."""
+    sessions = world.client.app.state.sessions  # type: ignore[attr-defined]
+    with sessions() as s:
+        create_group(s, "border-taskforce", members=["police"])
+        share_report(s, "border-taskforce", world.uids["c"])
+    log_in(world.client, world.keys["analyst"])
+    page = f"/analyst/operations/{world.op}"
+    assert "border-taskforce" not in world.client.get(page).text
+    token = csrf(world.client, page)
+    r = world.client.post(
+        "/analyst/export",
+        data={"format": "stix", "group": "border-taskforce", "csrf_token": token},
+    )
+    assert r.status_code == 403 and world.uids["c"] not in r.text
+    world.client.post("/logout", data={"csrf_token": token})
+    log_in(world.client, world.keys["police"])
+    token = csrf(world.client, "/analyst")
+    r = world.client.post(
+        "/analyst/export",
+        data={"format": "stix", "group": "border-taskforce", "csrf_token": token},
+    )
+    assert r.status_code == 200 and world.uids["c"] in r.text
 
 
 def test_pager_links_to_the_pages_around_the_current_one() -> None:

@@ -1,9 +1,10 @@
 """Sharing over the REST API: export what a sharing group may receive, import a partner's
 STIX bundle or MISP events.
 
-- `GET /sharing/export?format=stix|misp&group=G[&dry_run=true]`: admins and analysts export
-  for any group (or, without one, for all partners); a partner key only for a group its
-  organisation is a member of. The dry run answers the plan: what goes, what is withheld, why.
+- `GET /sharing/export?format=stix|misp&group=G[&dry_run=true]`: any reading key exports for
+  a group its organisation is a member of (a report shared with one group reaches that
+  group's members only); admins and analysts also for all partners, without a group. The
+  dry run answers the plan: what goes, what is withheld, why.
 - `POST /sharing/import` (admins and analysts): the body is a STIX 2.1 bundle or MISP events
   (detected); imported for the caller's organisation in one transaction. Malformed input is a
   422 problem whose `detail` names the object and the reason; nothing is imported. Bodies
@@ -18,29 +19,16 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
 from lurewatch.api.security import require
 from lurewatch.sharing.cli import detect_format
 from lurewatch.sharing.errors import SharingError
+from lurewatch.sharing.groups import get_group, is_member
 from lurewatch.store.access import Viewer
 
 router = APIRouter(prefix="/sharing", tags=["sharing"], responses=PROBLEM_RESPONSES)
-
-
-def _member(session: Any, group: str, org_id: int) -> bool:
-    from lurewatch.sharing.tables import SharingGroup, SharingGroupMember
-
-    return (
-        session.scalar(
-            select(SharingGroupMember.org_id)
-            .join(SharingGroup, SharingGroup.id == SharingGroupMember.group_id)
-            .where(SharingGroup.name == group, SharingGroupMember.org_id == org_id)
-        )
-        is not None
-    )
 
 
 @router.get("/export", summary="Export what a sharing group may receive (STIX 2.1 or MISP)")
@@ -56,13 +44,16 @@ async def export_route(
 
     def work() -> dict[str, Any]:
         with request.app.state.sessions() as s:
-            if not viewer.can("read_org") and (
-                group is None or not _member(s, group, viewer.org_id)
-            ):
+            if group is None and not viewer.can("read_org"):
                 raise ProblemError(
                     403, "A partner exports only for a sharing group its organisation is in."
                 )
             try:
+                if group is not None and not is_member(s, group, viewer.org_id):
+                    get_group(s, group)  # an unknown group is a 404, not a 403
+                    raise ProblemError(
+                        403, "Only members of a sharing group may export what it receives."
+                    )
                 if format == "stix":
                     from lurewatch.sharing.stix import bundle_of, plan_export
 

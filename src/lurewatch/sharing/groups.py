@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lurewatch.sharing.errors import SharingError
 from lurewatch.sharing.markings import TLP_LEVELS
-from lurewatch.sharing.tables import ReportShare, SharingGroup
+from lurewatch.sharing.tables import ReportShare, SharingGroup, SharingGroupMember
 from lurewatch.store.keys import get_or_create_org
 from lurewatch.store.schema import Report
 
@@ -57,6 +57,22 @@ def add_members(session: Session, name: str, members: list[str]) -> SharingGroup
             group.members.append(org)
     session.commit()
     return group
+
+
+def is_member(session: Session, name: str, org_id: int) -> bool:
+    """Whether organisation `org_id` belongs to sharing group `name`.
+
+    Why it gates every export for a group (API and dashboard, any role): a report its owner
+    shared with one group only must reach that group's members, not every organisation on
+    the instance."""
+    return (
+        session.scalar(
+            select(SharingGroupMember.org_id)
+            .join(SharingGroup, SharingGroup.id == SharingGroupMember.group_id)
+            .where(SharingGroup.name == name, SharingGroupMember.org_id == org_id)
+        )
+        is not None
+    )
 
 
 def share_report(session: Session, name: str, report_uid: str, org_id: int | None = None) -> bool:

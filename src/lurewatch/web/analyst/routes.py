@@ -38,7 +38,8 @@ from lurewatch.operations.queries import (
 from lurewatch.sharing import SharingError
 from lurewatch.sharing import misp as misp_export
 from lurewatch.sharing import stix as stix_export
-from lurewatch.sharing.tables import SharingGroup
+from lurewatch.sharing.groups import is_member
+from lurewatch.sharing.tables import SharingGroup, SharingGroupMember
 from lurewatch.store.access import Viewer
 from lurewatch.store.queries import lookup as store_lookup
 from lurewatch.web.analyst import data
@@ -303,7 +304,7 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
             op = detail(s, viewer, uid)
         except OperationError as exc:
             raise _op_error(exc) from None
-        groups = _sharing_groups(s) if viewer.can("read_org") else []
+        groups = _sharing_groups(s, viewer) if viewer.can("read_org") else []
         others = data.operation_choices(s, viewer, uid) if viewer.can("edit") else []
     timeline = op.get("timeline") or []
     evidence = op.get("evidence") or []
@@ -384,9 +385,20 @@ async def merge_submit(request: Request, uid: str, viewer: Editor) -> Response:
 # ---------------------------------------------------------------- export
 
 
-def _sharing_groups(session: Session) -> list[str]:
-    """Names of the sharing groups, for the export form."""
-    return [str(n) for n in session.scalars(select(SharingGroup.name).order_by(SharingGroup.name))]
+def _sharing_groups(session: Session, viewer: Viewer) -> list[str]:
+    """Names of the sharing groups the viewer's organisation belongs to, for the export form.
+
+    Why only those: a report shared with one group (`ReportShare`) must reach that group's
+    members only; an export "for" a group the viewer is not in would hand it to an outsider."""
+    return [
+        str(n)
+        for n in session.scalars(
+            select(SharingGroup.name)
+            .join(SharingGroupMember, SharingGroupMember.group_id == SharingGroup.id)
+            .where(SharingGroupMember.org_id == viewer.org_id)
+            .order_by(SharingGroup.name)
+        )
+    ]
 
 
 @router.post("/analyst/export")
@@ -399,6 +411,10 @@ async def export_submit(request: Request, viewer: Exporter) -> Response:
     if fmt not in EXPORT_FORMATS:
         raise WebError(422, f"Unknown export format. Choose one of: {', '.join(EXPORT_FORMATS)}.")
     with _sessions(request)() as s:
+        if group is not None and not is_member(s, group, viewer.org_id):
+            exists = s.scalar(select(SharingGroup.id).where(SharingGroup.name == group))
+            if exists is not None:  # an unknown name is refused by the export itself (422)
+                raise WebError(403, "Your organisation is not a member of this sharing group.")
         body = _export(s, fmt, group)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"lurewatch-{fmt}-{stamp}.json"
