@@ -72,3 +72,24 @@ def test_demo_builds_a_linked_store_without_serving(
     result = runner.invoke(app, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "demo-20" in result.stdout and "operations linked" in result.stdout
+
+
+def test_demo_announces_the_urls_only_once_the_server_listens() -> None:
+    import io
+    import socket
+
+    from rich.console import Console
+
+    from lurewatch.demo import _announce_when_listening
+
+    out = io.StringIO()
+    with socket.socket() as gone:
+        gone.bind(("127.0.0.1", 0))
+        closed = gone.getsockname()[1]
+    _announce_when_listening(Console(file=out), closed, "ready", timeout=0.5)
+    assert out.getvalue() == ""  # nothing listens: no URL is printed
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        _announce_when_listening(Console(file=out), server.getsockname()[1], "ready", timeout=5)
+    assert out.getvalue().strip() == "ready"

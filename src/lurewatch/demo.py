@@ -19,6 +19,8 @@ import json
 import os
 import shutil
 import socket
+import threading
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -149,6 +151,21 @@ def free_port(preferred: int) -> int:
             return int(sock.getsockname()[1])
 
 
+def _announce_when_listening(
+    console: Console, port: int, message: str, timeout: float = 300.0
+) -> None:
+    """Print the URLs once the server accepts connections: printed before, a user who clicks
+    at once meets "connection refused" while the models warm up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+                console.print(message)
+                return
+        except OSError:
+            time.sleep(0.2)
+
+
 def run_demo(console: Console, *, serve: bool = True, port: int = 8000) -> DemoStore:
     """Screen the sample messages, build the demo store, then serve the dashboard on it."""
     screen_samples(console)
@@ -161,13 +178,17 @@ def run_demo(console: Console, *, serve: bool = True, port: int = 8000) -> DemoS
 
     port = free_port(port)
     base = f"http://127.0.0.1:{port}"
-    console.print(
+    console.print("\nStarting the dashboard (the models warm up first)...")
+    announce = (
         f"\n[bold]Dashboard:[/] {base}/check  (public check page: paste a job ad, message or chat)"
         f"\n[bold]Report form:[/] {base}/report"
         f"\n[bold]Analysts:[/] {base}/login  with the key [bold]{store.analyst_key}[/], "
         f"then {base}/analyst/operations"
         f"\n[bold]API:[/] {base}/docs\nCtrl-C stops the server."
     )
+    threading.Thread(
+        target=_announce_when_listening, args=(console, port, announce), daemon=True
+    ).start()
     os.environ["LUREWATCH_DATABASE_URL"] = store.url
     uvicorn.run(
         "lurewatch.api.app:create_app",
