@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Sequence
@@ -28,6 +29,13 @@ MEMORY_LIMIT = "4GB"
 """DuckDB's own memory cap. Without it DuckDB takes up to 80% of RAM and at 1M reports its
 candidate-pair joins and the Python side's prepared reports together passed 8 GB; with it
 DuckDB spills its joins and aggregates to a temporary directory instead."""
+
+
+def _cpu() -> float:
+    """CPU seconds of this process's threads and of its finished children (the prepare
+    workers): what a phase costs whatever the machine's load does to its wall time."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 class DuckRunner:
@@ -99,6 +107,7 @@ def link_duckdb(
     prepared: dict[str, PreparedReport] = {}
     clock = time.perf_counter()
     timings: dict[str, float] = {}
+    cpu = _cpu()
     sigs = lsh.SignatureMatrix.empty(len(ordered), config.bins)
     try:
         start = 0
@@ -122,11 +131,13 @@ def link_duckdb(
                 con.unregister("chunk_arrow")
             start = rids.stop
         timings["prepare"] = time.perf_counter() - clock
+        timings["cpu:prepare"], cpu = _cpu() - cpu, _cpu()
         runner.seconds.clear()
         runner.mark = time.perf_counter()
         edges, labels, keys = stages.run(runner, config, sigs if native_lsh else None)
         timings["stages"] = time.perf_counter() - clock - timings["prepare"]
         timings.update({f"stage:{k}": v for k, v in runner.seconds.items()})
+        timings["cpu:stages"], cpu = _cpu() - cpu, _cpu()
     finally:
         con.close()
         spill.cleanup()
@@ -138,4 +149,5 @@ def link_duckdb(
         timings=timings,
     )
     timings["assemble"] = time.perf_counter() - clock - timings["prepare"] - timings["stages"]
+    timings["cpu:assemble"] = _cpu() - cpu
     return result

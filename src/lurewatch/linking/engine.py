@@ -59,9 +59,11 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             reader = rel.to_arrow_reader(50_000)
             n = 0
             for batch in reader:
-                for row in batch.to_pylist():
+                # column by column: one conversion per column, one dict per row
+                columns = [batch.column(i).to_pylist() for i in range(len(names))]
+                for values in zip(*columns, strict=True):
                     n += 1
-                    yield n, {k: row[k] for k in names}
+                    yield n, dict(zip(names, values, strict=True))
         finally:
             con.close()
         return

@@ -108,5 +108,6 @@ class LinkResult:
     """Input lines that were skipped: (line number, reason)."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Wall seconds per phase (`read` for `link_files`, `prepare`, `stages`, `assemble`), for
-    benchmarks and logs; the DuckDB engine adds `stage:<table>` for each SQL stage inside
-    `stages`. Added by the engines (H1); not part of what makes two results equal."""
+    benchmarks and logs; the DuckDB engine adds `stage:<table>` for each stage inside
+    `stages` and `cpu:<phase>`, the CPU seconds of a phase (with its worker processes).
+    Added by the engines (H1); not part of what makes two results equal."""

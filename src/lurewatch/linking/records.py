@@ -44,10 +44,11 @@ def _indicators(value: Any) -> tuple[tuple[str, str], ...] | None:
         raise BadRow("indicators must be a list of [type, value] pairs or objects")
     out: list[tuple[str, str]] = []
     for item in value:
-        if isinstance(item, Mapping):
-            kind, norm = item.get("type"), item.get("normalized", item.get("value"))
-        elif isinstance(item, list | tuple) and len(item) == 2:
+        # pairs first: they are the usual form, and a Mapping check is a slower ABC lookup
+        if isinstance(item, list | tuple) and len(item) == 2:
             kind, norm = item
+        elif isinstance(item, Mapping):
+            kind, norm = item.get("type"), item.get("normalized", item.get("value"))
         else:
             raise BadRow("each indicator must be [type, value] or {type, normalized}")
         if not isinstance(kind, str) or not isinstance(norm, str) or not kind or not norm:
