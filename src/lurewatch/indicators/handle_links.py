@@ -137,10 +137,22 @@ _SOCIAL_HOSTS = {
 }
 
 
+_ACCOUNT_HOSTS = frozenset(
+    {
+        *("t.me", "telegram.me", "telegram.dog", "wa.me", "chat.whatsapp.com"),
+        *("api.whatsapp.com", "web.whatsapp.com", "whatsapp.com", "line.me", "lin.ee"),
+        *("zalo.me", "open.kakao.com"),
+    }
+)
+"""Hosts `handle_from_link` reads besides `_SOCIAL_HOSTS` (with or without "www.")."""
+
+
 def handle_from_link(host: str, path: str, region: str | None) -> LinkHandle | None:
     """The account a link points to, or None for links that name no account."""
-    segs = _segments(path)
     bare = host.removeprefix("www.")
+    if bare not in _ACCOUNT_HOSTS and bare.removeprefix("m.") not in _SOCIAL_HOSTS:
+        return None  # most links: no path parsing (urlsplit, unquote) for them
+    segs = _segments(path)
     if bare in ("t.me", "telegram.me", "telegram.dog"):
         return _telegram(segs, path)
     if bare in ("wa.me", "chat.whatsapp.com", "api.whatsapp.com", "web.whatsapp.com"):
