@@ -136,7 +136,9 @@ def prepare_batches(
     ctx = multiprocessing.get_context("spawn")
     stop = default_stoplists()  # sent once to each worker: loading them there costs ~2.5 s
     with ProcessPoolExecutor(n, mp_context=ctx, initializer=_receive, initargs=(stop,)) as pool:
-        yield from pool.map(_prepare_in_worker, chunks, repeat(config))
+        for batch in pool.map(_prepare_in_worker, chunks, repeat(config)):
+            batch.sig = _matrix(batch.reports, batch.has_sig, config.bins)
+            yield batch
 
 
 _WORKER_STOPLISTS: list[StopLists] = []
@@ -148,7 +150,22 @@ def _receive(stop: StopLists) -> None:
 
 
 def _prepare_in_worker(records: Sequence[LinkRecord], config: LinkConfig) -> PreparedBatch:
-    return prepare_batch(records, config, _WORKER_STOPLISTS[-1])
+    """`prepare_batch` without its signature matrix: every report carries its own signature
+    already, and sending the matrix too made the pickled batch a third larger."""
+    batch = prepare_batch(records, config, _WORKER_STOPLISTS[-1])
+    batch.sig = batch.sig[:0]
+    return batch
+
+
+def _matrix(reports: Sequence[PreparedReport], has: np.ndarray, bins: int) -> Signatures:
+    """The signature matrix of `reports` again (rows without a signature are zeros: their
+    content is meaningless, see `minhash.signatures`)."""
+    sig = np.zeros((len(reports), bins), dtype=np.int64)
+    rows = np.flatnonzero(has)
+    if rows.size:
+        joined = b"".join(reports[i].signature for i in rows.tolist())  # type: ignore[misc]
+        sig[rows] = np.frombuffer(joined, dtype=np.int64).reshape(-1, bins)
+    return sig
 
 
 def prepare(record: LinkRecord, config: LinkConfig | None = None) -> PreparedReport:
