@@ -32,20 +32,23 @@ from lurewatch.indicators.bank_catalog import catalogue
 from lurewatch.signals.hyperscan_set import HyperscanError, HyperscanSet
 from lurewatch.text import deobfuscate
 
-PHONE = 1 << 0
-WALLET = 1 << 1
-WEB = 1 << 2
-IP = 1 << 3
-PLATFORM = 1 << 4
-BANK_RUN = 1 << 5
-BANK_REASON = 1 << 6
-IBAN = 1 << 7
-MONEY_MARKER = 1 << 8
-MONEY_IMPLIED = 1 << 9
-PAY_WORD = 1 << 10
-TEXT_EDIT = 1 << 11
-"""Not a family's gate: where a normalization stage may edit (`deobfuscate.EDIT_ANCHORS`), so
-that `extract` on a raw text learns in this one pass whether it is already normalized."""
+# One bit per gate, in this order. TEXT_EDIT is not a family's gate: where a normalization
+# stage may edit (`deobfuscate.EDIT_ANCHORS`), so that `extract` on a raw text learns in this
+# one pass whether it is already normalized.
+(
+    PHONE,
+    WALLET,
+    WEB,
+    IP,
+    PLATFORM,
+    BANK_RUN,
+    BANK_REASON,
+    IBAN,
+    MONEY_MARKER,
+    MONEY_IMPLIED,
+    PAY_WORD,
+    TEXT_EDIT,
+) = [1 << i for i in range(12)]
 FAMILY_BITS = TEXT_EDIT - 1
 
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")
