@@ -343,7 +343,7 @@ def main() -> None:
                 if args.stages and tm:
                     print("  stages (wall s): " + _stage_line(tm), flush=True)
                     cpu = [f"{k[4:]} {v:.1f}" for k, v in tm.items() if k.startswith("cpu:")]
-                    print("  CPU s (with workers): " + ", ".join(cpu), flush=True)
+                    print("  CPU s (all threads): " + ", ".join(cpu), flush=True)
                 rows.append(
                     [
                         f"{n:,}",

@@ -13,17 +13,16 @@ import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 from lurewatch.linking import lsh, stages
 from lurewatch.linking.config import LinkConfig
 from lurewatch.linking.model import LinkRecord, LinkResult, PreparedReport
-from lurewatch.linking.prepare import (
-    keys_table,
-    prepare_batch,
-    prepare_batches,
-    reports_table,
-)
+from lurewatch.linking.prepare import keys_table, prepare_batch, reports_table
 
 BATCH = 50_000
 """Records prepared per batch: big enough for the vectorised passes, small enough that a
-batch's shingle arrays (~20 bytes per character) stay within a few hundred MB. More than one
-batch is prepared in worker processes (`prepare.prepare_batches`)."""
+batch's shingle arrays (~20 bytes per character) stay within a few hundred MB.
+
+Batches are prepared here, one after the other: preparing them in two spawned worker
+processes was measured slower (300k reports, same run, load ~3.4: 25 s wall / 25 s CPU
+inline against 66-87 s wall / 58 s CPU with two workers: start-up, pickling 70 MB a batch each
+way, and unpickling a million reports in this process cost more than the second core gave)."""
 
 MEMORY_LIMIT = "4GB"
 """DuckDB's own memory cap. Without it DuckDB takes up to 80% of RAM and at 1M reports its
@@ -32,8 +31,8 @@ DuckDB spills its joins and aggregates to a temporary directory instead."""
 
 
 def _cpu() -> float:
-    """CPU seconds of this process's threads and of its finished children (the prepare
-    workers): what a phase costs whatever the machine's load does to its wall time."""
+    """CPU seconds of this process's threads (DuckDB's included) and finished children: what a
+    phase costs whatever the machine's load does to its wall time."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
 
@@ -82,15 +81,12 @@ def link_duckdb(
     *,
     threads: int | None = None,
     native_lsh: bool = True,
-    batch: int = BATCH,
-    workers: int | None = None,
 ) -> LinkResult:
     """Link `records` (unique ids) with DuckDB in memory.
 
     With `native_lsh` (the default) the LSH stages run in numpy on the signature matrix
     (`lsh.py`) and the signatures never enter DuckDB; without it they run as the SQL Spark
-    runs (tests compare the two). Records are prepared `batch` at a time, in `workers`
-    processes when there is more than one batch (default: the CPUs available)."""
+    runs (tests compare the two)."""
     ordered = sorted(records, key=lambda r: r.report_id)
     ids = [r.report_id for r in ordered]
     spill = tempfile.TemporaryDirectory(prefix="lurewatch-duck-")
@@ -110,9 +106,8 @@ def link_duckdb(
     cpu = _cpu()
     sigs = lsh.SignatureMatrix.empty(len(ordered), config.bins)
     try:
-        start = 0
-        batches = prepare_batches(ordered, config, size=batch, workers=workers)
-        for prep in batches if ordered else [prepare_batch([], config)]:
+        for start in range(0, max(len(ordered), 1), BATCH):
+            prep = prepare_batch(ordered[start : start + BATCH], config)
             rids = range(start, start + len(prep.reports))
             for rep in prep.reports:
                 prepared[rep.report_id] = rep
@@ -129,7 +124,6 @@ def link_duckdb(
                 else:
                     con.execute(f"INSERT INTO {name} SELECT * FROM chunk_arrow")
                 con.unregister("chunk_arrow")
-            start = rids.stop
         timings["prepare"] = time.perf_counter() - clock
         timings["cpu:prepare"], cpu = _cpu() - cpu, _cpu()
         runner.seconds.clear()

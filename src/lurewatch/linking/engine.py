@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +15,21 @@ from lurewatch.linking.model import LinkRecord, LinkResult
 from lurewatch.linking.records import BadRow, record_from, unique
 
 Engine = Literal["duckdb", "spark"]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a job builds millions of acyclic objects
+    (records, prepared reports, edges): each collection walks the whole growing heap, and at
+    100k reports the pauses were ~15% of prepare's CPU, more at 1M. Reference counting still
+    frees everything; the collector is back on (as it was) when the job ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def link(
@@ -25,8 +42,9 @@ def link(
     """Link reports into clusters. Records with a repeated id are skipped and listed in
     `LinkResult.bad` with their position (1-based) in `records`."""
     bad: list[tuple[int, str]] = []
-    recs = list(unique(enumerate(records, 1), bad))
-    return _run(recs, engine, config or LinkConfig(), bad, spark)
+    with _gc_paused():
+        recs = list(unique(enumerate(records, 1), bad))
+        return _run(recs, engine, config or LinkConfig(), bad, spark)
 
 
 def _run(
@@ -101,8 +119,9 @@ def link_files(
             except BadRow as exc:
                 bad.append((line, str(exc)))
 
-    recs = list(unique(good(), bad))
-    read = time.perf_counter() - clock
-    result = _run(recs, engine, config or LinkConfig(), bad, spark)
+    with _gc_paused():
+        recs = list(unique(good(), bad))
+        read = time.perf_counter() - clock
+        result = _run(recs, engine, config or LinkConfig(), bad, spark)
     result.timings["read"] = read
     return result

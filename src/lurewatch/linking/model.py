@@ -109,5 +109,5 @@ class LinkResult:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Wall seconds per phase (`read` for `link_files`, `prepare`, `stages`, `assemble`), for
     benchmarks and logs; the DuckDB engine adds `stage:<table>` for each stage inside
-    `stages` and `cpu:<phase>`, the CPU seconds of a phase (with its worker processes).
+    `stages` and `cpu:<phase>`, the CPU seconds of a phase (all threads).
     Added by the engines (H1); not part of what makes two results equal."""

@@ -9,13 +9,10 @@ Both engines call exactly this code (Spark inside `mapInPandas`), so they see id
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from array import array
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
@@ -104,68 +101,6 @@ def prepare_batch(
         )
     ]
     return PreparedBatch(prepared, sig, has, keyed)
-
-
-def workers_available() -> int:
-    """CPUs this process may run on (the affinity mask, not the machine's count)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def prepare_batches(
-    records: Sequence[LinkRecord],
-    config: LinkConfig,
-    *,
-    size: int,
-    workers: int | None = None,
-) -> Iterator[PreparedBatch]:
-    """`prepare_batch` of consecutive slices of `size` records, in order.
-
-    Why processes: preparing is Python and numpy on one core (~90 s of CPU at 1M reports,
-    most of linking's time); with two or more slices it runs in `workers` (default: the CPUs
-    available) spawned processes while this one loads finished batches into the engine.
-    Spawned, not forked: the caller may hold DuckDB connections and their threads (so, as
-    with any spawned process, a script calling this must guard its top level with
-    `if __name__ == "__main__":`). A single slice is prepared here (starting a worker costs
-    ~3 s of CPU: imports and a DuckDB connection for masking)."""
-    chunks = [records[s : s + size] for s in range(0, len(records), size)]
-    n = min(workers_available() if workers is None else workers, len(chunks))
-    if n <= 1:
-        for chunk in chunks:
-            yield prepare_batch(chunk, config)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    stop = default_stoplists()  # sent once to each worker: loading them there costs ~2.5 s
-    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_receive, initargs=(stop,)) as pool:
-        for batch in pool.map(_prepare_in_worker, chunks, repeat(config)):
-            batch.sig = _matrix(batch.reports, batch.has_sig, config.bins)
-            yield batch
-
-
-_WORKER_STOPLISTS: list[StopLists] = []
-"""The stop lists a worker process was given (`prepare_batches`)."""
-
-
-def _receive(stop: StopLists) -> None:
-    _WORKER_STOPLISTS.append(stop)
-
-
-def _prepare_in_worker(records: Sequence[LinkRecord], config: LinkConfig) -> PreparedBatch:
-    """`prepare_batch` without its signature matrix: every report carries its own signature
-    already, and sending the matrix too made the pickled batch a third larger."""
-    batch = prepare_batch(records, config, _WORKER_STOPLISTS[-1])
-    batch.sig = batch.sig[:0]
-    return batch
-
-
-def _matrix(reports: Sequence[PreparedReport], has: np.ndarray, bins: int) -> Signatures:
-    """The signature matrix of `reports` again (rows without a signature are zeros: their
-    content is meaningless, see `minhash.signatures`)."""
-    sig = np.zeros((len(reports), bins), dtype=np.int64)
-    rows = np.flatnonzero(has)
-    if rows.size:
-        joined = b"".join(reports[i].signature for i in rows.tolist())  # type: ignore[misc]
-        sig[rows] = np.frombuffer(joined, dtype=np.int64).reshape(-1, bins)
-    return sig
 
 
 def prepare(record: LinkRecord, config: LinkConfig | None = None) -> PreparedReport:
