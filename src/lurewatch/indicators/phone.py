@@ -110,10 +110,8 @@ class _Regions:
         mentions = self._near(at)
         options = list(dict.fromkeys(_lang_region(x) for x in self._ctx.nt.language_options()))
         lang = options[0]
-        if len(options) > 1:
-            readings = {_outcome(raw, digits, _hinted(o, mentions), fallback) for o in options}
-            if len(readings) > 1:
-                lang = _lang_region(self._ctx.nt.language)
+        if len(options) > 1 and _readings_differ(raw, digits, options, mentions, fallback):
+            lang = _lang_region(self._ctx.nt.language)
         return _hinted(lang, mentions)
 
     def _near(self, at: int) -> list[str]:
@@ -122,6 +120,16 @@ class _Regions:
             self._mentions = _dial_code_mentions(text) + pc.country_mentions(text)
         ordered = sorted(self._mentions, key=lambda m: (m[0] > at, abs(m[0] - at)))
         return list(dict.fromkeys(cc for _pos, cc in ordered))
+
+
+def _readings_differ(
+    raw: str, digits: str, options: list[str | None], mentions: list[str], fallback: bool
+) -> bool:
+    """Whether the language regions in `options` read the number differently. Stops at the
+    first reading unlike the first one: the rest would not change the answer, and each costs
+    a phonenumbers parse on a number's first sight (~40 µs)."""
+    first = _outcome(raw, digits, _hinted(options[0], mentions), fallback)
+    return any(_outcome(raw, digits, _hinted(o, mentions), fallback) != first for o in options[1:])
 
 
 def _lang_region(lang: str) -> str | None:
