@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from lurewatch.signals import default_engine
-from lurewatch.signals.hyperscan_set import HyperscanSet, cache_dir
+from lurewatch.signals.hyperscan_set import KEEP_FILES, HyperscanSet, cache_dir, prune
 from lurewatch.signals.prefilter import Prefilter
 from lurewatch.signals.schema import re2_options
 from lurewatch.text import normalize
@@ -80,6 +80,29 @@ def test_compiled_sets_are_cached_on_disk(tmp_path: Path, monkeypatch: pytest.Mo
     assert sorted(repaired.Match(b"pay 10 usdt")) == [2]
     assert files[0].read_bytes() != b"damaged"
     assert not list(cache_dir().glob("*.tmp"))
+
+
+def test_cache_keeps_only_the_most_recently_used_databases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LUREWATCH_CACHE_DIR", str(tmp_path))
+    folder = cache_dir()
+    folder.mkdir(parents=True)
+    for i in range(KEEP_FILES + 5):  # databases of earlier versions, oldest first
+        old = folder / f"{i:064x}.hsdb"
+        old.write_bytes(b"stale")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    pieces = [r"free\s+visa", "prize"]
+    HyperscanSet(pieces, case_sensitive=False)  # compiled and written: the folder is pruned
+    kept = {p.name for p in folder.glob("*.hsdb")}
+    assert len(kept) == KEEP_FILES
+    assert f"{0:064x}.hsdb" not in kept and f"{KEEP_FILES + 4:064x}.hsdb" in kept
+    (newest,) = set(kept) - {f"{i:064x}.hsdb" for i in range(KEEP_FILES + 5)}
+    os.utime(folder / newest, (1_000, 1_000))  # long unused ...
+    HyperscanSet(pieces, case_sensitive=False)  # ... until loaded again: touched
+    assert (folder / newest).stat().st_mtime > 2_000_000
+    assert prune(folder, keep=1) == KEEP_FILES - 1
+    assert [p.name for p in folder.glob("*.hsdb")] == [newest]
 
 
 def test_one_set_scanned_from_many_threads() -> None:

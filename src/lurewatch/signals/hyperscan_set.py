@@ -16,10 +16,12 @@ Compiling the built-in packs takes ~25 s, so each compiled database is written t
 cache directory (`LUREWATCH_CACHE_DIR` overrides it), named by a hash of the Hyperscan
 version, the flags and the pieces, and loaded from there next time (milliseconds). A file
 that does not load (another CPU, another version, damaged) is compiled again and replaced.
+Only the most recently used `KEEP_FILES` databases are kept (`prune`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +36,10 @@ import hyperscan
 import platformdirs
 
 HyperscanError = hyperscan.error
+
+KEEP_FILES = 24
+"""Compiled databases kept in the cache directory (the built-in packs and extraction use a
+handful; custom packs and versions add more)."""
 
 
 def cache_dir() -> Path:
@@ -64,7 +70,10 @@ def _cached(pieces: Sequence[str], flags: int) -> hyperscan.Database:
     key = json.dumps([version("hyperscan"), flags, list(pieces)], ensure_ascii=False)
     path = cache_dir() / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".hsdb")
     try:
-        return hyperscan.loadb(path.read_bytes(), mode=hyperscan.HS_MODE_BLOCK)
+        db = hyperscan.loadb(path.read_bytes(), mode=hyperscan.HS_MODE_BLOCK)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # last use, for `prune`
+        return db
     except (OSError, HyperscanError):
         pass
     db = _compile(pieces, flags)
@@ -74,9 +83,32 @@ def _cached(pieces: Sequence[str], flags: int) -> hyperscan.Database:
         with os.fdopen(fd, "wb") as fh:
             fh.write(hyperscan.dumpb(db))
         os.replace(tmp, path)
+        prune(path.parent)
     except OSError:
         pass  # no writable cache: compile again next time
     return db
+
+
+def prune(directory: Path, keep: int = KEEP_FILES) -> int:
+    """Delete all but the `keep` most recently used databases; return how many went.
+
+    Why: a file is named by its patterns, so every upgrade or edited signal pack leaves the
+    old one behind (47 files, 37 MB after one day of development here). Loading touches a
+    file, so the ones in use stay; one pruned by mistake is only compiled again."""
+    files = sorted(directory.glob("*.hsdb"), key=_mtime, reverse=True)
+    gone = 0
+    for old in files[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+            gone += 1
+    return gone
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class HyperscanSet:
