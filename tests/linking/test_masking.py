@@ -30,3 +30,16 @@ def test_known_spans_are_masked_first_overlaps_merged() -> None:
 def test_text_is_cut_at_the_limit_and_white_space_collapsed() -> None:
     assert mask("a  b\n\tc " + "x" * 100, limit=10) == "a b c xx"
     assert mask_many([]) == []
+
+
+def test_many_texts_come_back_in_their_order() -> None:
+    # one DuckDB query masks them all: its rows must come back in input order; each text
+    # has its own letters (digits would all mask alike)
+    def name(i: int) -> str:
+        return "".join(chr(97 + (i // 26**k) % 26) for k in range(3))
+
+    texts = [f"Job for {name(i)}, call +66 92 418 {i:04d} or @{name(i)}_hr" for i in range(9000)]
+    out = mask_many(texts)
+    assert len(out) == len(texts)
+    for i in (0, 1, 4095, 4096, 4097, 8191, 8999):
+        assert out[i] == mask(texts[i]) == f"Job for {name(i)}, call {{phone}} or {{handle}}"
