@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lurewatch.linking.config import LinkConfig
+from lurewatch.linking.minhash import splitmix64
 
 I64 = npt.NDArray[np.int64]
 
@@ -51,17 +52,8 @@ class SignatureMatrix:
         return cls(np.zeros((n, bins), dtype=np.int64), np.zeros(n, dtype=bool))
 
 
-def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """splitmix64 finaliser (as in `minhash`): spreads the bucket values over 64 bits."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * np.uint64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> np.uint64(27))
-    h = h * np.uint64(0x94D049BB133111EB)
-    return h ^ (h >> np.uint64(31))
-
-
 def _band_order(
-    values: I64, mix: Callable[[npt.NDArray[np.uint64]], npt.NDArray[np.uint64]] = _mix
+    values: I64, mix: Callable[[npt.NDArray[np.uint64]], npt.NDArray[np.uint64]] = splitmix64
 ) -> tuple[I64, npt.NDArray[np.bool_]]:
     """(order of the rows by band values then row, True where a sorted row starts a bucket).
     `mix` is a parameter so that tests can force the collision fallback."""

@@ -36,8 +36,9 @@ _EMPTY = np.int64(1 << 62)
 Signatures = npt.NDArray[np.int64]
 
 
-def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """splitmix64 finaliser: every input bit affects every output bit."""
+def splitmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64 finaliser: every input bit affects every output bit (also mixes LSH band
+    values into one sort key in `lsh`)."""
     h = h ^ (h >> np.uint64(30))
     h = h * np.uint64(0xBF58476D1CE4E5B9)
     h = h ^ (h >> np.uint64(27))
@@ -76,7 +77,7 @@ def signatures(
     with np.errstate(over="ignore"):
         for j in range(1, k):
             h = h * _P + cps[j : j + windows]
-        h = _mix(h)
+        h = splitmix64(h)
     # keep the windows that lie inside one text with enough shingles
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     doc = np.repeat(np.arange(n, dtype=np.int64), lengths)[:windows]
