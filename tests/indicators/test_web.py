@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 
 import pytest
 
 from lurewatch import extract
+from lurewatch.indicators import web_ip
 from lurewatch.indicators.base import Context
 from lurewatch.indicators.web import extract_domains, extract_emails, extract_ips, extract_urls
 from lurewatch.indicators.web_ip import find_ips
@@ -129,6 +131,17 @@ def test_email_is_lower_case_with_punycode_domain() -> None:
 )
 def test_ips(text: str, expected: list[str]) -> None:
     assert [n for _, _, n, _ in find_ips(normalize(text).text)] == expected
+
+
+def test_ipv6_candidates_are_the_full_scan() -> None:
+    """`_v6_matches` tries `_IPV6` only next to colons: the same matches as `finditer` over
+    every character, on texts dense in hex runs, colons, dots and word characters."""
+    rng = random.Random(6)
+    pieces = [":", "::", "a", "fF", "0db8", "12345", "g", "1.2.3.4", ".", " ", "z:", "x", "\n"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
+        expected = [m.span() for m in web_ip._IPV6.finditer(text)]
+        assert [m.span() for m in web_ip._v6_matches(text)] == expected, text
 
 
 def test_registry_runs_every_web_extractor() -> None:

@@ -53,8 +53,36 @@ def _v4(text: str) -> Iterator[tuple[int, int, str, bool]]:
                 yield s, e, m.group(), False
 
 
+_V6_REACH = 4
+"""How far before its first colon an `_IPV6` match can start (one group of hex digits)."""
+
+
+def _v6_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_IPV6.finditer(text)`, the same matches, tried only next to colons.
+
+    Why: `_IPV6` opens with a character class, so `re` tried it at every character (hex
+    letters are most of English), ~1.5% of extraction. A match holds a colon within
+    `_V6_REACH` characters of its start, so the leftmost match at or after `pos` starts in
+    [c - _V6_REACH, c] for the first colon c at or after `pos`, or holds no colon c at all
+    (impossible); trying those few starts in order finds it. Look-behinds still read the text
+    before the start (`match(text, s)` does not slice)."""
+    pos = 0
+    while True:
+        c = text.find(":", pos)
+        if c < 0:
+            return
+        for s in range(max(pos, c - _V6_REACH), c + 1):
+            m = _IPV6.match(text, s)
+            if m is not None:
+                yield m
+                pos = m.end()  # never empty: it holds two colons
+                break
+        else:
+            pos = c + 1
+
+
 def _v6(text: str) -> Iterator[tuple[int, int, str, bool]]:
-    for m in _IPV6.finditer(text):
+    for m in _v6_matches(text):
         raw = m.group()
         groups = [g for g in raw.split(":") if g]
         if len(groups) < 2 and not (groups and raw.startswith("::")):
