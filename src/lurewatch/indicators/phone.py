@@ -69,7 +69,11 @@ _TYPE_NAMES: dict[int, str] = {
 }
 
 
-_DIAL_CODE = re.compile(r"(?:\+|(?<!\d)00) ?(\d{1,3})")
+# "+" or a "00" with no digit before it. The look-behind sits after the first "0" (it checks
+# the character before that "0"): with both branches opening on a literal, `re` skips to the
+# next "+" or "0" in C instead of trying the look-behind at every character (~3x faster on a
+# job ad; tests/indicators/test_phone.py compares it with the plain spelling).
+_DIAL_CODE = re.compile(r"(?:\+|0(?<!\d0)0) ?(\d{1,3})")
 
 
 def _dial_code_mentions(text: str) -> list[tuple[int, str]]:
