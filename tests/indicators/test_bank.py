@@ -7,10 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lurewatch import extract
+from lurewatch.indicators import bank
 from lurewatch.indicators.bank import extract_bank_accounts, extract_ibans
 from lurewatch.indicators.bank_catalog import catalogue
 from tests.indicators.fixtures import FIXTURE_DIR, NUMERIC_PIECES, load_cases, score_cases
 from tests.indicators.linear import growth
+from tests.indicators.spelling import assert_same_matches
 
 CASES = [c for c in load_cases(FIXTURE_DIR) if c.file == "bank.yaml"]
 
@@ -84,3 +86,10 @@ def test_any_mix_of_digits_and_markers_never_raises(pieces: list[str], region: s
     text = "".join(pieces)
     for ind in extract(text, types=["bank_account", "iban"], region=region):
         assert text[ind.start : ind.end] == ind.value
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="GBTH12 9a_\n", max_size=16))
+def test_iban_pattern_is_its_plain_spelling(text: str) -> None:
+    plain = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9])+"
+    assert_same_matches(bank._IBAN, plain, text)

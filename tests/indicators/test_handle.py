@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 
 import pytest
 
 from lurewatch import extract
+from lurewatch.indicators import handle
 from lurewatch.indicators.base import Context
 from lurewatch.indicators.handle import extract_handles
 from lurewatch.indicators.handle_links import handle_from_link, telegram_name
@@ -15,6 +17,7 @@ from lurewatch.indicators.handle_phone import phone_id
 from lurewatch.indicators.web_scan import scan
 from lurewatch.text import normalize
 from tests.indicators.fixtures import load_cases, score_cases
+from tests.indicators.spelling import assert_same_matches
 
 
 def _handles(text: str, region: str | None = None) -> list[tuple[str | None, str, bool]]:
@@ -136,3 +139,12 @@ def _time_handles(text: str) -> float:
 def test_linear_time_on_hostile_input(make: Callable[[int], str]) -> None:
     small, large = _time_handles(make(20_000)), _time_handles(make(200_000))
     assert large <= 30 * max(small, 2e-3), (small, large)
+
+
+def test_at_pattern_is_its_plain_spelling() -> None:
+    rng = random.Random(7)
+    pieces = ["@", "@@", "a", "B_9", ".", "%", "+", "-", " ", "\n", "x" * 41, "é"]
+    plain = r"(?<![A-Za-z0-9._%+@\-])@(?P<name>[A-Za-z0-9_.]{1,40})"
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert_same_matches(handle._AT, plain, text)

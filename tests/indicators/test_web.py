@@ -17,6 +17,7 @@ from lurewatch.indicators.web_policy import is_shortener, plausible_bare_host
 from lurewatch.indicators.web_scan import scan, strip_tail
 from lurewatch.text import normalize
 from tests.indicators.fixtures import load_cases, score_cases
+from tests.indicators.spelling import assert_same_matches
 
 WEB = ["url", "domain", "email", "ip"]
 
@@ -142,6 +143,15 @@ def test_ipv6_candidates_are_the_full_scan() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
         expected = [m.span() for m in web_ip._IPV6.finditer(text)]
         assert [m.span() for m in web_ip._v6_matches(text)] == expected, text
+
+
+def test_ipv4_pattern_is_its_plain_spelling() -> None:
+    rng = random.Random(4)
+    pieces = ["1", "22", "333", "4444", ".", ":", "a", "Z", " ", "1.2.3.4", "v", "\n"]
+    plain = r"(?<![0-9A-Za-z.:])\d{1,3}(?:\.\d{1,3}){3}(?![0-9A-Za-z]|\.\d)"
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 16)))
+        assert_same_matches(web_ip._IPV4, plain, text)
 
 
 def test_registry_runs_every_web_extractor() -> None:

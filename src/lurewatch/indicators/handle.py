@@ -38,7 +38,10 @@ _APP_LINK = re.compile(
     r"|whatsapp://send\?phone=(?P<wa>\+?\d{6,17})",
     re.IGNORECASE,
 )
-_AT = re.compile(r"(?<![A-Za-z0-9._%+@\-])@(?P<name>[A-Za-z0-9_.]{1,40})")
+# The look-behind sits after the "@" (checking the character before it): opening on a literal,
+# the pattern is searched for in C (~3x faster on corpus texts than trying the look-behind at
+# every character); tests/indicators/test_handle.py compares it with the plain spelling.
+_AT = re.compile(r"@(?<![A-Za-z0-9._%+@\-]@)(?P<name>[A-Za-z0-9_.]{1,40})")
 _NEAR = 30
 _MAIL_PROVIDERS = frozenset({"gmail", "yahoo", "hotmail", "outlook", "icloud", "proton", "naver"})
 """A bare "@gmail" is a broken e-mail address, not a Telegram account."""
