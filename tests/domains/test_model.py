@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from lurewatch.domains.catalogue import default_catalogue
+from lurewatch.domains.features import feature_names, hash_index
 from lurewatch.domains.lists import default_lists_dir
 from lurewatch.domains.model import ARTIFACT, DomainModel, ModelError, default_model
 from lurewatch.domains.parse import parse
@@ -64,3 +66,32 @@ def test_retraining_reproduces_the_artifact_and_meets_bars(tmp_path: Path) -> No
     assert metrics["held_out_popular_fpr"] <= 0.01
     assert metrics["brand_real_domains_fpr"] == 0.0
     assert metrics["held_out_recall"] >= 0.80
+
+
+def _colliding_names() -> tuple[str, str]:
+    """Two different feature names that hash to the same index (birthday search, ~1k tries)."""
+    first: dict[int, str] = {}
+    for k in range(100_000):
+        name = f"g:{k}"
+        other = first.setdefault(hash_index(name), name)
+        if other != name:
+            return other, name
+    raise AssertionError("no collision found")
+
+
+def test_score_is_the_sum_over_distinct_indices_and_the_top_four() -> None:
+    m = default_model()
+    assert m is not None
+    a, b = _colliding_names()
+    names = [*feature_names(parse("usdt-airdrop-claim.top"), default_catalogue()), a, b, a]
+    prob, top = m.score_names(names)
+    # Reference: one index counts once, explained by its first name; summed in first-seen order.
+    seen: dict[int, str] = {}
+    for n in names:
+        seen.setdefault(hash_index(n), n)
+    contrib = [(n, float(m.weights[i])) for i, n in seen.items()]
+    margin = m.intercept
+    margin += sum(c for _, c in contrib)
+    assert prob == m.probability(margin)
+    assert top == heapq.nlargest(4, contrib, key=lambda x: x[1])
+    assert b not in {n for n, _ in m.score_names([a, b])[1]}

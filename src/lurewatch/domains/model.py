@@ -8,7 +8,6 @@ keeps unseen-domain checks in the thousands per second; sklearn's per-call overh
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from dataclasses import dataclass
@@ -91,12 +90,21 @@ class DomainModel:
     def score_names(self, names: list[str]) -> tuple[float, list[tuple[str, float]]]:
         """(calibrated probability, features by contribution, largest first)."""
         w = self._weights_list
-        seen: dict[int, str] = {}
-        for n in names:
-            seen.setdefault(hash_index(n), n)
-        contrib = [(n, w[i]) for i, n in seen.items()]
-        margin = self.intercept + sum(c for _, c in contrib)
-        return self.probability(margin), heapq.nlargest(4, contrib, key=lambda x: x[1])
+        indices = list(map(hash_index, names))
+        seen = dict(zip(indices, names, strict=True))  # index -> its LAST name, first position
+        if len(seen) != len(set(names)):
+            # Two different names share an index (a hash collision): the first name explains it.
+            seen = {}
+            for i, n in zip(indices, names, strict=True):
+                seen.setdefault(i, n)
+        weights = [w[i] for i in seen]
+        # The same additions in the same order as summing feature by feature: the same float.
+        margin = self.intercept + sum(weights)
+        # sorted(..., reverse=True)[:4] is what heapq.nlargest(4, ...) is documented to equal
+        # (ties keep their order), at a fraction of the pure-Python heap's cost.
+        top = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:4]
+        kept = list(seen.values())
+        return self.probability(margin), [(kept[k], weights[k]) for k in top]
 
     def reason(self, p: ParsedDomain, catalogue: Catalogue) -> DomainReason | None:
         """The model's verdict as a reason, naming the features that pushed it up."""
