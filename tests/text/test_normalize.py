@@ -29,6 +29,10 @@ from lurewatch.text import MAX_TEXT_CHARS, TextTooLongError, normalize
         ("visit binance-vip dot com now", "visit binance-vip.com now"),
         ("mail hr[at]jobs-th[.]com", "mail hr@jobs-th.com"),
         ("hxxp[:]//a[.]top", "http://a.top"),
+        # Bracketed forms alone, with no other edit anchor in the text.
+        ("see http[:]//shop.example.com now", "see http://shop.example.com now"),
+        ("go to https(://)pay.example.com", "go to https://pay.example.com"),
+        ("write hr {AT} jobs-th.com", "write hr@jobs-th.com"),
         ("加我 example。com 谢谢。", "加我 example.com 谢谢。"),
         ("ｅｘａｍｐｌｅ｡ｃｏｍ", "example.com"),
         ("call 08l-234-56O8 now", "call 081-234-5608 now"),
