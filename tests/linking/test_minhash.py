@@ -5,7 +5,7 @@ import random
 import numpy as np
 
 from lurewatch.linking.config import LinkConfig
-from lurewatch.linking.minhash import band_keys, jaccard, signatures
+from lurewatch.linking.minhash import band_keys, jaccard, signatures, splitmix64
 
 CONFIG = LinkConfig()
 
@@ -54,6 +54,63 @@ def test_batch_does_not_leak_between_texts() -> None:
     for i, t in enumerate(texts[:2]):
         alone, _ = signatures([t], CONFIG)
         assert (alone[0] == together[i]).all()
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _mix(h: int) -> int:
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return h ^ (h >> 31)
+
+
+def _reference_signature(text: str, config: LinkConfig) -> list[int] | None:
+    """The module docstring's recipe for one text in plain Python integers."""
+    k, bins = config.shingle, config.bins
+    cps = [ord(c) for c in text.lower()]
+    if max(len(cps) - k + 1, 0) < config.min_shingles:
+        return None
+    shift = 64 - bins.bit_length() + 1
+    empty = 1 << 62
+    row = [empty] * bins
+    for i in range(len(cps) - k + 1):
+        h = cps[i]
+        for c in cps[i + 1 : i + k]:
+            h = (h * 0x100000001B3 + c) & _MASK64
+        h = _mix(h)
+        b = h >> shift
+        row[b] = min(row[b], (h >> (shift - 32)) & 0xFFFFFFFF)
+    filled = list(row)
+    for b in range(bins):
+        if row[b] == empty:
+            d = next(d for d in range(1, bins) if row[(b + d) % bins] != empty)
+            filled[b] = row[(b + d) % bins] + d * (1 << 32)
+    return filled
+
+
+def test_batch_signatures_match_the_plain_per_text_recipe() -> None:
+    # lengths around k and min_shingles, non-BMP characters, empty texts: the batch's window
+    # bookkeeping (which windows cross into the next text) is what this pins down
+    rng = random.Random(11)
+    alphabet = "ab cD{}Äß\u0416\u4e2d\U0001f600\n"
+    texts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 3, 4, 5, 9, 12, 30, 90])))
+        for _ in range(120)
+    ]
+    sig, has = signatures(texts, CONFIG)
+    for i, text in enumerate(texts):
+        want = _reference_signature(text, CONFIG)
+        assert has[i] == (want is not None), text
+        if want is not None:
+            assert sig[i].tolist() == want, text
+
+
+def test_splitmix64_leaves_its_input_alone() -> None:
+    x = np.arange(5, dtype=np.uint64)
+    out = splitmix64(x)
+    assert x.tolist() == [0, 1, 2, 3, 4]
+    assert out.tolist() == [_mix(v) for v in range(5)]
 
 
 def test_band_keys_agree_exactly_when_a_band_agrees() -> None:
