@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from lurewatch.domains.catalogue import default_catalogue
@@ -117,3 +121,26 @@ def test_country_variants_of_cctld_brands_are_official(checker: DomainChecker) -
 )
 def test_typo_kinds(typo: str, real: str, kind: str) -> None:
     assert typo_kind(typo, real) == kind
+
+
+def test_keyword_named_in_a_combo_is_the_same_in_every_process() -> None:
+    # "dapps" holds two keywords of one length ('dapp', 'apps'): a set's iteration order
+    # follows the per-process string hash seed, so the explanation used to vary between runs.
+    code = (
+        "from lurewatch.domains.catalogue import default_catalogue\n"
+        "from lurewatch.domains.lookalike import LookalikeMatcher\n"
+        "from lurewatch.domains.parse import parse\n"
+        "m = LookalikeMatcher(default_catalogue())\n"
+        "print(m.find(parse('walletconnect-dapps.cf'))[0].reason.detail)\n"
+    )
+    details = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2)  # these two named different keywords before
+    }
+    assert details == {"'walletconnect-dapps.cf' contains 'walletconnect' + scam keyword 'apps'\n"}

@@ -100,6 +100,10 @@ class LookalikeMatcher:
         self._token_skeletons = [(skeleton(t), t, b) for t, b in self._tokens.items()]
         self._fuzzy = [t for t in self._tokens if len(t) >= 5]
         self._keywords = catalogue.keywords
+        # For "brand + keyword" explanations: a set's order changes with each process's string
+        # hashing, so the keyword named varied between runs ('dapp' or 'apps' in "dapps").
+        # Longest first names the most specific one, the same in every process.
+        self._keywords_longest_first = tuple(sorted(self._keywords, key=lambda k: (-len(k), k)))
         # One alternation, longest first; labels are at most 63 characters (DNS), so bounded.
         alternation = "|".join(sorted(map(re.escape, self._tokens), key=len, reverse=True))
         self._token_re = re.compile(alternation or "(?!)")
@@ -210,7 +214,7 @@ class LookalikeMatcher:
             t = m.group()
             b = self._tokens[t]
             rest = [r for r in label.replace(t, " ").replace("-", " ").split() if r]
-            kws = [k for r in rest for k in self._keywords if len(k) >= 3 and k in r]
+            kws = [k for r in rest for k in self._keywords_longest_first if len(k) >= 3 and k in r]
             kws += [r for r in rest if r in self._keywords or r.isdigit()]
             w = 0.85 if kws else 0.45
             extra = f" + scam keyword {kws[0]!r}" if kws else ""
