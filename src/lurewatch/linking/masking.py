@@ -58,6 +58,9 @@ INDICATOR_SLOTS: dict[str, str] = {
 """Slot token for each indicator type, when extraction gave the spans."""
 
 
+MASK_BATCH_ROWS = 2048
+"""Rows per Arrow record batch handed to DuckDB's masking query (its vector size)."""
+
 _CONN: duckdb.DuckDBPyConnection | None = None
 _LOCK = threading.Lock()
 
@@ -121,7 +124,12 @@ def mask_many(
         return []
     cur = _cursor()
     try:
-        table = pa.table({"t": pa.array(cut, pa.string())})
+        # In record batches of DuckDB's vector size: one 50k-row batch is one scan task, so
+        # the second thread sat idle (measured on 50k synthetic reports: 1.6-1.8 s wall as one
+        # batch, 0.9 s in batches, same CPU, same output in the same order).
+        table = pa.Table.from_batches(
+            pa.table({"t": pa.array(cut, pa.string())}).to_batches(max_chunksize=MASK_BATCH_ROWS)
+        )
         cur.register("mask_input", table)
         out = cur.sql(f"SELECT {_EXPR} AS m FROM mask_input", params=_PARAMS).to_arrow_table()
         return [str(x) for x in out.column("m").to_pylist()]
