@@ -75,6 +75,20 @@ def is_member(session: Session, name: str, org_id: int) -> bool:
     )
 
 
+def member_groups(session: Session, org_id: int) -> list[str]:
+    """Names of the sharing groups organisation `org_id` belongs to, sorted (the groups it
+    may export for; see `is_member`)."""
+    return [
+        str(n)
+        for n in session.scalars(
+            select(SharingGroup.name)
+            .join(SharingGroupMember, SharingGroupMember.group_id == SharingGroup.id)
+            .where(SharingGroupMember.org_id == org_id)
+            .order_by(SharingGroup.name)
+        )
+    ]
+
+
 def share_report(session: Session, name: str, report_uid: str, org_id: int | None = None) -> bool:
     """Share a report with a group; False when it was already shared with it. With `org_id`,
     only that organisation's own reports can be shared (the API passes the caller's)."""

@@ -38,8 +38,8 @@ from lurewatch.operations.queries import (
 from lurewatch.sharing import SharingError
 from lurewatch.sharing import misp as misp_export
 from lurewatch.sharing import stix as stix_export
-from lurewatch.sharing.groups import is_member
-from lurewatch.sharing.tables import SharingGroup, SharingGroupMember
+from lurewatch.sharing.groups import is_member, member_groups
+from lurewatch.sharing.tables import SharingGroup
 from lurewatch.store.access import Viewer
 from lurewatch.store.queries import lookup as store_lookup
 from lurewatch.web.analyst import data
@@ -304,7 +304,7 @@ def operation_page(request: Request, uid: str, viewer: Reader) -> Response:
             op = detail(s, viewer, uid)
         except OperationError as exc:
             raise _op_error(exc) from None
-        groups = _sharing_groups(s, viewer) if viewer.can("read_org") else []
+        groups = member_groups(s, viewer.org_id) if viewer.can("read_org") else []
         others = data.operation_choices(s, viewer, uid) if viewer.can("edit") else []
     timeline = op.get("timeline") or []
     evidence = op.get("evidence") or []
@@ -383,22 +383,6 @@ async def merge_submit(request: Request, uid: str, viewer: Editor) -> Response:
 
 
 # ---------------------------------------------------------------- export
-
-
-def _sharing_groups(session: Session, viewer: Viewer) -> list[str]:
-    """Names of the sharing groups the viewer's organisation belongs to, for the export form.
-
-    Why only those: a report shared with one group (`ReportShare`) must reach that group's
-    members only; an export "for" a group the viewer is not in would hand it to an outsider."""
-    return [
-        str(n)
-        for n in session.scalars(
-            select(SharingGroup.name)
-            .join(SharingGroupMember, SharingGroupMember.group_id == SharingGroup.id)
-            .where(SharingGroupMember.org_id == viewer.org_id)
-            .order_by(SharingGroup.name)
-        )
-    ]
 
 
 @router.post("/analyst/export")
