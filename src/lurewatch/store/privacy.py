@@ -5,6 +5,9 @@ be removed from everything we hold, not hidden behind a new version. Their names
 are blanked in the personal-data table and every occurrence of them in the report's texts,
 conversation turns and attachments is replaced by `[redacted]`; the audit event records that
 it happened and how many values, never the values.
+
+Both redaction and retention also cut PSI match records (`psi/retention.py`) down to the
+identifiers the store still holds, so a value does not outlive its reports there.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ def _scrub(text: str | None, values: list[str]) -> str | None:
     for v in values:
         text = text.replace(v, MASK)
     return text
+
+
+def _forget_matches(session: Session) -> int:
+    # imported here: psi builds on the store, not the other way round
+    from lurewatch.psi.retention import forget_unheld_matches
+
+    return forget_unheld_matches(session)
 
 
 def redact(session: Session, viewer: Viewer, uid: str, reason: str | None = None) -> int:
@@ -57,12 +67,14 @@ def redact(session: Session, viewer: Viewer, uid: str, reason: str | None = None
                         turns.append(m)
                     it.messages = turns
     report.redacted_at = datetime.now(UTC)
+    session.flush()  # the redaction mark must be visible to the match-record query
+    forgotten = _forget_matches(session)
     audit(
         session,
         "report.redact",
         viewer=viewer,
         target=uid,
-        detail={"values": len(values), "reason": reason or ""},
+        detail={"values": len(values), "reason": reason or "", "psi_matches": forgotten},
     )
     session.commit()
     return len(values)
@@ -91,5 +103,9 @@ def apply_retention(session: Session, now: datetime | None = None) -> dict[str, 
             session.execute(delete(PersonalDatum).where(PersonalDatum.report_id.in_(ids)))
         audit(session, "retention.apply", org_id=org.id, detail={"deleted": len(ids)})
         out[org.name] = len(ids)
+    session.flush()
+    forgotten = _forget_matches(session)
+    if forgotten:
+        audit(session, "psi.matches_forgotten", detail={"values": forgotten})
     session.commit()
     return out
