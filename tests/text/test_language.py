@@ -16,6 +16,7 @@ from lurewatch.text.language import (
     _float32_error,
     _latin_identifier,
     _script_language,
+    _table_script_language,
     script_language,
     script_languages,
 )
@@ -213,3 +214,34 @@ def _corpus_non_ascii(step: int) -> list[str]:
 @given(st.lists(st.text(max_size=40), max_size=8))
 def test_chunk_script_counts_equal_one_text_counts_on_any_text(texts: list[str]) -> None:
     assert script_languages(texts) == [script_language(t) for t in texts]
+
+
+def test_one_text_table_path_equals_the_regex_path() -> None:
+    """`script_language` on a non-ASCII text (table look-ups) answers as the regex path does:
+    written texts in every script, edge cases and every corpus text that is not ASCII."""
+    texts = [t for group in SHORT_TEXTS.values() for t in group] + [
+        "สมัครงาน customer service ที่กัมพูชา",
+        "Kanji 漢字 with かな",
+        "漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字か",
+        "漢字漢字漢字漢字漢字漢字漢字漢字漢字か",  # Kana share exactly a tenth: Japanese
+        "ok 🙂",
+        "½ ² ³",
+        "đi",
+        "Việt",
+        "\ud800 lone surrogate đơn",
+        "ก" + "a" * 10,
+        "กข" + "a" * 10,  # two Thai letters, one fifth of the letters: Thai
+        "กข" + "a" * 11,
+        "日本" + "x" * 3000,
+    ]
+    texts += [normalize(x).text for x in _corpus_non_ascii(step=1)]
+    texts = [t for t in texts if not t[:2000].isascii()]
+    assert len(texts) > 100
+    for t in texts:
+        assert _table_script_language(t[:2000]) == _script_language(t[:2000]), t[:80]
+        assert script_language(t) == _script_language(t[:2000])
+
+
+@given(st.text(max_size=60).filter(lambda t: not t.isascii()))
+def test_one_text_table_path_equals_the_regex_path_on_any_text(text: str) -> None:
+    assert _table_script_language(text) == _script_language(text)
