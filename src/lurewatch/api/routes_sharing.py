@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from lurewatch.api.problems import PROBLEM_RESPONSES, ProblemError
 from lurewatch.api.security import require
 from lurewatch.sharing.cli import detect_format
-from lurewatch.sharing.errors import SharingError
-from lurewatch.sharing.groups import get_group, is_member
+from lurewatch.sharing.errors import NotMemberError, SharingError
+from lurewatch.sharing.groups import require_member
 from lurewatch.store.access import Viewer
 
 router = APIRouter(prefix="/sharing", tags=["sharing"], responses=PROBLEM_RESPONSES)
@@ -49,11 +49,8 @@ async def export_route(
                     403, "A partner exports only for a sharing group its organisation is in."
                 )
             try:
-                if group is not None and not is_member(s, group, viewer.org_id):
-                    get_group(s, group)  # an unknown group is a 404, not a 403
-                    raise ProblemError(
-                        403, "Only members of a sharing group may export what it receives."
-                    )
+                if group is not None:
+                    require_member(s, group, viewer.org_id)
                 if format == "stix":
                     from lurewatch.sharing.stix import bundle_of, plan_export
 
@@ -65,7 +62,11 @@ async def export_route(
                 plan = plan_events(s, group)
                 out = plan.to_dict() if dry_run else plan.document()
                 return out
-            except SharingError as exc:
+            except NotMemberError:
+                raise ProblemError(
+                    403, "Only members of a sharing group may export what it receives."
+                ) from None
+            except SharingError as exc:  # an unknown group is a 404, not a 403
                 raise ProblemError(404, str(exc)) from None
 
     result: dict[str, Any] = await run_in_threadpool(work)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lurewatch.sharing.errors import SharingError
+from lurewatch.sharing.errors import NotMemberError, SharingError
 from lurewatch.sharing.markings import TLP_LEVELS
 from lurewatch.sharing.tables import ReportShare, SharingGroup, SharingGroupMember
 from lurewatch.store.keys import get_or_create_org
@@ -73,6 +73,16 @@ def is_member(session: Session, name: str, org_id: int) -> bool:
         )
         is not None
     )
+
+
+def require_member(session: Session, name: str, org_id: int) -> SharingGroup:
+    """The group `name` if organisation `org_id` is a member (see `is_member`); raises
+    `SharingError` for an unknown group and `NotMemberError` for one it is not in, so that
+    every export route refuses the same way."""
+    if is_member(session, name, org_id):
+        return get_group(session, name)
+    group = get_group(session, name)  # SharingError when there is no such group
+    raise NotMemberError(f"organisation is not a member of sharing group {group.name!r}")
 
 
 def member_groups(session: Session, org_id: int) -> list[str]:

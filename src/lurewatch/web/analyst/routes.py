@@ -21,7 +21,6 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -38,8 +37,8 @@ from lurewatch.operations.queries import (
 from lurewatch.sharing import SharingError
 from lurewatch.sharing import misp as misp_export
 from lurewatch.sharing import stix as stix_export
-from lurewatch.sharing.groups import is_member, member_groups
-from lurewatch.sharing.tables import SharingGroup
+from lurewatch.sharing.errors import NotMemberError
+from lurewatch.sharing.groups import member_groups, require_member
 from lurewatch.store.access import Viewer
 from lurewatch.store.queries import lookup as store_lookup
 from lurewatch.web.analyst import data
@@ -395,10 +394,15 @@ async def export_submit(request: Request, viewer: Exporter) -> Response:
     if fmt not in EXPORT_FORMATS:
         raise WebError(422, f"Unknown export format. Choose one of: {', '.join(EXPORT_FORMATS)}.")
     with _sessions(request)() as s:
-        if group is not None and not is_member(s, group, viewer.org_id):
-            exists = s.scalar(select(SharingGroup.id).where(SharingGroup.name == group))
-            if exists is not None:  # an unknown name is refused by the export itself (422)
-                raise WebError(403, "Your organisation is not a member of this sharing group.")
+        if group is not None:
+            try:
+                require_member(s, group, viewer.org_id)
+            except NotMemberError:
+                raise WebError(
+                    403, "Your organisation is not a member of this sharing group."
+                ) from None
+            except SharingError as exc:  # an unknown group: a form error, as in `_export`
+                raise WebError(422, f"Export refused: {exc}") from None
         body = _export(s, fmt, group)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"lurewatch-{fmt}-{stamp}.json"
