@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from lurewatch.linking import LinkConfig, LinkRecord, link
+from collections import defaultdict
+from collections.abc import Sequence
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
+
+from lurewatch.linking import LinkConfig, LinkRecord, link, stages
+from lurewatch.linking.config import THRESHOLD_MILLI
+from lurewatch.linking.model import Cluster, Edge
+from lurewatch.linking.synthetic import generate
 
 AD = (
     "URGENT HIRING! Customer service staff needed at Golden Lotus Group in {city}, earn USD "
@@ -119,3 +128,46 @@ def test_chains_join_into_one_component_and_repeated_ids_are_reported() -> None:
 def test_empty_input() -> None:
     res = link([])
     assert res.clusters == [] and res.prepared == {} and res.bad == []
+
+
+def _plain_clusters(
+    edges: pa.Table, labels: pa.Table, ids: Sequence[str], config: LinkConfig
+) -> list[Cluster]:
+    """`stages.clusters_from` row by row: one `Edge(...)` call per fetched edge row."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for row in labels.to_pylist():
+        members[row["l"]].append(ids[row["v"]])
+    found: dict[int, list[Edge]] = defaultdict(list)
+    for row in edges.to_pylist():
+        if row["kind"] == "template":
+            m = row["w"]
+            key, weight = f"template:jaccard={m / config.bins:.2f}", m / config.bins
+        else:
+            key, weight = row["ikey"], row["w"] / THRESHOLD_MILLI
+        found[row["comp"]].append(Edge(ids[row["a"]], ids[row["b"]], row["kind"], key, weight))
+    return [Cluster(tuple(members[c]), tuple(found[c])) for c in members]
+
+
+def test_bulk_cluster_assembly_matches_plain_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bulk conversion (shared id and key strings, tuple.__new__ edges) against plain rows,
+    # on the tables a real run fetched: strong stars, weak keys and templates
+    seen: list[tuple[pa.Table, pa.Table, Sequence[str], LinkConfig]] = []
+    real = stages.clusters_from
+
+    def spy(
+        edges: pa.Table, labels: pa.Table, ids: Sequence[str], config: LinkConfig
+    ) -> list[Cluster]:
+        seen.append((edges, labels, ids, config))
+        return real(edges, labels, ids, config)
+
+    monkeypatch.setattr(stages, "clusters_from", spy)
+    res = link(generate(1500, seed=5).records + handwritten())
+    ((edges, labels, ids, config),) = seen
+    assert {"indicator", "template"} <= set(edges.column("kind").to_pylist())
+    plain = _plain_clusters(edges, labels, ids, config)
+    assert res.clusters == plain
+    for got, want in zip(res.clusters, plain, strict=True):
+        assert all(type(e) is Edge for e in got.edges)
+        for e, f in zip(got.edges, want.edges, strict=True):
+            assert (e.a, e.b, e.kind, e.key, e.weight) == (f.a, f.b, f.kind, f.key, f.weight)
+    assert stages.clusters_from(edges, labels[:0], ids, config) == []
