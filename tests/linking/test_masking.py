@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import random
+
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from lurewatch.linking import masking
 from lurewatch.linking.masking import mask, mask_many
 
 
@@ -43,3 +48,25 @@ def test_many_texts_come_back_in_their_order() -> None:
     assert len(out) == len(texts)
     for i in (0, 1, 4095, 4096, 4097, 8191, 8999):
         assert out[i] == mask(texts[i]) == f"Job for {name(i)}, call {{phone}} or {{handle}}"
+
+
+def test_white_space_pass_equals_collapsing_every_run() -> None:
+    # the collapse skips lone spaces; on any text it must give what `\s+` -> " " gives
+    rng = random.Random(7)
+    alphabet = [" ", " ", "  ", "\t", "\n", "\r", "\f", "\v", "\u00a0", "\u2028", "\u3000"]
+    alphabet += ["\x85", "a", "b", "1", "{x}", "ก", "é", "."]
+    texts = ["", " ", "\t", " a ", "a\t b", "a  b", "a \n b"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40))) for _ in range(3000)]
+    cur = masking._cursor()
+    try:
+        cur.register("ws_input", pa.table({"t": pa.array(texts, pa.string())}))
+        rows = cur.execute(
+            "SELECT regexp_replace(t, '\\s+', ' ', 'g'), regexp_replace(t, $1, ' ', 'g') "
+            "FROM ws_input",
+            [masking.WHITE_SPACE],
+        ).fetchall()
+    finally:
+        cur.close()
+    assert len(rows) == len(texts)
+    assert sum(a != t for (a, _), t in zip(rows, texts, strict=True)) > 1000
+    assert all(a == b for a, b in rows)
