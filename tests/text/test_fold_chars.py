@@ -66,3 +66,36 @@ def test_same_edits_as_walking_every_segment() -> None:
 def test_stable_text_has_no_edits() -> None:
     assert chars.fold_chars("ไทย สมัครงาน ติดต่อ") == []
     assert chars.fold_chars("plain ascii") == []
+
+
+def test_suspect_anchors_are_the_suspect_class_on_every_code_point() -> None:
+    """The two Hyperscan pieces that stand for `_SUSPECT` (so the one-pass gates can answer
+    it) match exactly the code points it matches: invisibles and non-ASCII digits."""
+    import re
+    import sys
+
+    from lurewatch.signals.hyperscan_set import HyperscanSet
+
+    invisible, other_digit = chars.suspect_anchors()
+    pieces = HyperscanSet([invisible, other_digit], case_sensitive=True, cache=False)
+    digit = re.compile(r"[^\D0-9]")
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp < 0xE000:
+            continue  # not encodable: the passes answer such texts with no verdict
+        c = chr(cp)
+        want = set()
+        if c in chars.INVISIBLE:
+            want.add(0)
+        if digit.match(c):
+            want.add(1)
+        assert set(pieces.Match(f"a{c}b".encode())) == want, hex(cp)
+        assert (chars._SUSPECT.search(c) is not None) == bool(want), hex(cp)
+
+
+def test_may_edit_with_the_callers_verdict_equals_its_own_search() -> None:
+    texts = ["中文", "ｔｇ", "a\u200bb", "๕๕", "e\u0301", "Привет", "ไทย 123", "abc"]
+    for text in texts:
+        found = chars._SUSPECT.search(text) is not None
+        assert chars.fold_chars_may_edit(text, suspect_found=found) == chars.fold_chars_may_edit(
+            text
+        )

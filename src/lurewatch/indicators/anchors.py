@@ -17,24 +17,25 @@ The same call answers `TEXT_EDIT`: on a raw text that no normalization stage edi
 messages), the bits are the normalized text's too, and one pass serves both.
 
 Hyperscan reads `\\d` as ASCII digits. Normalized text holds no other decimal digits
-(`fold_chars` folds them all), but a text that does is answered with `None`: every family then
-runs its own gates, as without this pass. So is a text UTF-8 cannot encode (lone surrogates).
+(`fold_chars` folds them all), but a text that does (`OTHER_DIGIT`, a piece of this same pass)
+is answered with `None`: every family then runs its own gates, as without this pass. So is a
+text UTF-8 cannot encode (lone surrogates).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from lurewatch.indicators import bank, handle_keywords, money, phone, wallet, web_ip, web_scan
 from lurewatch.indicators.bank_catalog import catalogue
 from lurewatch.signals.hyperscan_set import HyperscanError, HyperscanSet
-from lurewatch.text import deobfuscate
+from lurewatch.text import chars, deobfuscate
 
 # One bit per gate, in this order. TEXT_EDIT is not a family's gate: where a normalization
-# stage may edit (`deobfuscate.EDIT_ANCHORS`), so that `extract` on a raw text learns in this
-# one pass whether it is already normalized.
+# stage may edit (`lurewatch.text.edit_anchor_pieces`), so that `extract` on a raw text learns
+# in this one pass whether it is already normalized. OTHER_DIGIT: a non-ASCII decimal digit
+# (no verdict, see above).
 (
     PHONE,
     WALLET,
@@ -48,14 +49,14 @@ from lurewatch.text import deobfuscate
     MONEY_IMPLIED,
     PAY_WORD,
     TEXT_EDIT,
-) = [1 << i for i in range(12)]
+    OTHER_DIGIT,
+) = [1 << i for i in range(13)]
 FAMILY_BITS = TEXT_EDIT - 1
-
-_OTHER_DIGIT = re.compile(r"[^\D0-9]")
 
 
 def _pieces() -> list[tuple[int, str]]:
     """(bit, pattern) of every gate; a bit may have several pieces (any of them sets it)."""
+    invisible, other_digit = chars.suspect_anchors()
     return [
         (PHONE, phone.CANDIDATE_GATE),
         (WALLET, wallet.GATE.pattern),
@@ -71,6 +72,8 @@ def _pieces() -> list[tuple[int, str]]:
         (MONEY_IMPLIED, money.IMPLIED_GATE.pattern),
         (PAY_WORD, money.PAY_ANYWHERE.pattern),
         *((TEXT_EDIT, p) for p in deobfuscate.EDIT_ANCHORS),
+        (TEXT_EDIT, invisible),
+        (OTHER_DIGIT, other_digit),
     ]
 
 
@@ -88,12 +91,10 @@ class _Anchors:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return None
-        if not text.isascii() and _OTHER_DIGIT.search(text) is not None:
-            return None
         bits = 0
         for i in self._set.Match(data):
             bits |= self._bits[i]
-        return bits
+        return None if bits & OTHER_DIGIT else bits
 
 
 def _no_verdict(_text: str) -> int | None:

@@ -123,8 +123,16 @@ def languages_of(texts: Sequence[NormalizedText]) -> list[str]:
     return [nt.language for nt in texts]
 
 
+def edit_anchor_pieces() -> tuple[str, ...]:
+    """Where some stage may edit a text: `deobfuscate.EDIT_ANCHORS` and the characters
+    `fold_chars` folds in an NFKC-stable text (`chars.suspect_anchors`: invisibles, non-ASCII
+    digits). A text holding none of them is edited only by NFKC, look-alike folding or
+    `trim`, which `_unedited` asks itself."""
+    return (*deobfuscate.EDIT_ANCHORS, *chars.suspect_anchors())
+
+
 class _EditAnchors:
-    """One Hyperscan pass over `deobfuscate.EDIT_ANCHORS` (built on first use; the compiled
+    """One Hyperscan pass over `edit_anchor_pieces()` (built on first use; the compiled
     database is cached on disk by `HyperscanSet`)."""
 
     def __init__(self) -> None:
@@ -132,9 +140,7 @@ class _EditAnchors:
         from lurewatch.signals.hyperscan_set import HyperscanError, HyperscanSet
 
         try:
-            self._set: HyperscanSet | None = HyperscanSet(
-                deobfuscate.EDIT_ANCHORS, case_sensitive=True
-            )
+            self._set: HyperscanSet | None = HyperscanSet(edit_anchor_pieces(), case_sensitive=True)
         except HyperscanError:
             self._set = None  # no database here: every stage runs, as before this pass
 
@@ -157,24 +163,27 @@ def _unedited(text: str, edit_anchor_found: bool | None = None) -> bool:
     """True only when no stage would edit `text`, so it is its own normalized form.
 
     Why: most messages (plain ASCII SMS) need no edit, and asking eight stages one by one
-    (each with its own gate, ~1 µs each) cost ~8 µs a message; this asks the character-level
-    stages' own gates, `trim`'s test, and one Hyperscan pass for all the others (unless the
-    caller did it). Every condition here is a superset of where its stage edits (`tests/text`
-    compare both paths).
+    (each with its own gate, ~1 µs each) cost ~8 µs a message; this asks `trim`'s test, one
+    Hyperscan pass over `edit_anchor_pieces()` (unless the caller did it) and, for non-ASCII
+    text without those pieces, NFKC's own check and the look-alike gate. Every condition here
+    is a superset of where its stage edits (`tests/text` compare both paths).
     """
     if not text or text[0].isspace() or text[-1].isspace():
         return not text
-    if not text.isascii() and (chars.fold_chars_may_edit(text) or chars.fold_homoglyphs(text)):
-        return False
     if edit_anchor_found is None:
         edit_anchor_found = _edit_anchors().found_in(text)
-    return not edit_anchor_found
+    if edit_anchor_found:
+        return False
+    # No invisible character or non-ASCII digit (both are among the pieces).
+    return text.isascii() or not (
+        chars.fold_chars_may_edit(text, suspect_found=False) or chars.fold_homoglyphs(text)
+    )
 
 
 def normalize(text: str, *, edit_anchor_found: bool | None = None) -> NormalizedText:
     """Normalize `text` for detection; see the module docstring for the stages.
 
-    `edit_anchor_found`: whether any of `deobfuscate.EDIT_ANCHORS` occurs in `text`, when the
+    `edit_anchor_found`: whether any of `edit_anchor_pieces()` occurs in `text`, when the
     caller already knows (extraction scans for them in the same Hyperscan call as its own
     gates); None to have it looked up here. Raises `TypeError` for non-str input and
     `TextTooLongError` above `MAX_TEXT_CHARS`.

@@ -124,12 +124,48 @@ def _single_folds() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(_ranges_class(marks)), folds
 
 
-def fold_chars_may_edit(text: str) -> bool:
+def _hyperscan_class(points: Sequence[int]) -> str:
+    """A character class of `points` in `\\x{...}` escapes (Hyperscan and RE2 syntax)."""
+    parts: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = points[i], points[j]
+        parts.append(f"\\x{{{lo:x}}}" if i == j else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+@lru_cache(maxsize=1)
+def suspect_anchors() -> tuple[str, str]:
+    """`_SUSPECT` as two Hyperscan pieces, (invisible characters, non-ASCII decimal digits),
+    for the one-pass gates (`lurewatch.text._EditAnchors`, `indicators.anchors`).
+
+    Why: on non-ASCII texts the `_SUSPECT` search (~8 µs) and the anchors pass's own
+    non-ASCII digit search (~3 µs) were two more reads of every message beside the Hyperscan
+    pass that reads it anyway. The digits are the very code points `re`'s `\\d` matches
+    (listed once from `_SCANNED_RANGES`, which hold every non-ASCII one; tests/text compare
+    both pieces with `_SUSPECT` on every code point)."""
+    digit = re.compile(r"[^\D0-9]")
+    digits = [
+        lo + m.start()
+        for lo, hi in _SCANNED_RANGES
+        for m in digit.finditer("".join(map(chr, range(lo, hi))))
+    ]
+    return _hyperscan_class(sorted(map(ord, INVISIBLE))), _hyperscan_class(digits)
+
+
+def fold_chars_may_edit(text: str, suspect_found: bool | None = None) -> bool:
     """False when `fold_chars` has nothing to do: ASCII, or NFKC-stable without invisible
-    characters and non-ASCII digits."""
+    characters and non-ASCII digits. `suspect_found`: whether `suspect_anchors()` occur in
+    `text`, when the caller's Hyperscan pass already knows (None: searched here)."""
     if text.isascii():
         return False
-    return not unicodedata.is_normalized("NFKC", text) or _SUSPECT.search(text) is not None
+    if not unicodedata.is_normalized("NFKC", text):
+        return True
+    return suspect_found if suspect_found is not None else _SUSPECT.search(text) is not None
 
 
 def fold_chars(text: str) -> list[Edit]:
