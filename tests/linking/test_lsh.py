@@ -4,20 +4,24 @@ against the rules written out as plain loops."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
-from lurewatch.linking import LinkConfig
+from lurewatch.linking import LinkConfig, lsh
 from lurewatch.linking.duck import link_duckdb
 from lurewatch.linking.lsh import (
     SignatureMatrix,
     _band_order,
     _bucket_pairs,
+    _equal_counts,
     candidate_pairs,
     template_scores,
 )
+from lurewatch.linking.minhash import splitmix64
 from lurewatch.linking.synthetic import generate
 from tests.linking.test_engine import handwritten
 
@@ -48,12 +52,25 @@ def test_numpy_and_sql_stages_give_the_same_result(cap: int) -> None:
     assert native.prepared == in_sql.prepared
 
 
-@pytest.mark.parametrize("weak_mix", [False, True])
-def test_band_buckets_are_exactly_the_rows_with_equal_values(weak_mix: bool) -> None:
+_WEAK_MIXES: dict[str, Callable[[npt.NDArray[np.uint64]], npt.NDArray[np.uint64]] | None] = {
+    "splitmix64": None,
+    # everything in one run of equal prefixes: the whole band is sorted exactly
+    "constant": lambda h: h & np.uint64(0),
+    # 3 prefixes for 256 distinct values: every run holds several values, in other orders
+    "three prefixes": lambda h: (h % np.uint64(3)) << np.uint64(61),
+    # only the values with a zero in the low 2 bits of a column clash with each other
+    "some clash": lambda h: np.where(
+        (h & np.uint64(3 << 36)) == 0, np.uint64(7) << np.uint64(58), splitmix64(h)
+    ),
+}
+
+
+@pytest.mark.parametrize("mix_name", list(_WEAK_MIXES))
+def test_band_buckets_are_exactly_the_rows_with_equal_values(mix_name: str) -> None:
     rng = np.random.default_rng(3)
     values = rng.integers(0, 4, size=(500, 4)).astype(np.int64) << 36  # many repeats
-    # a mix that maps everything to 0 forces the exact (lexicographic) fallback
-    mix = (lambda h: h & np.uint64(0)) if weak_mix else None
+    # a mix whose hash prefixes clash forces the exact re-sort of the clashing runs
+    mix = _WEAK_MIXES[mix_name]
     order, starts = _band_order(values, mix) if mix else _band_order(values)
     groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for i, row in enumerate(values.tolist()):
@@ -78,7 +95,11 @@ def test_bucket_pairs_follow_the_sql_rule() -> None:
     assert len(got) == len(set(got))  # no pair twice within a band
 
 
-def test_candidates_and_scores_against_plain_loops() -> None:
+@pytest.mark.parametrize("chunk", [lsh.SCORE_CHUNK, 7])
+def test_candidates_and_scores_against_plain_loops(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lsh, "SCORE_CHUNK", chunk)  # 7: many chunks, a short last one
     config = LinkConfig(pair_cap=3)
     rng = np.random.default_rng(5)
     n = 300
@@ -117,3 +138,17 @@ def test_candidates_and_scores_against_plain_loops() -> None:
         (x, y): (m, w)
         for x, y, m, w in zip(ta.tolist(), tb.tolist(), tm.tolist(), tw.tolist(), strict=True)
     } == scored
+
+
+@pytest.mark.parametrize("width", [8, 16, 64, 248, 256, 5])
+def test_equal_counts_match_count_nonzero(width: int) -> None:
+    rng = np.random.default_rng(width)
+    x = rng.integers(0, 3, size=(400, width)).astype(np.int64)
+    y = rng.integers(0, 3, size=(400, width)).astype(np.int64)
+    y[:50] = x[:50]  # all equal: the largest count
+    y[50:100] = x[50:100] + 1  # none equal
+    got = _equal_counts(x, y)
+    assert got.dtype == np.int64
+    assert got.tolist() == np.count_nonzero(x == y, axis=1).tolist()
+    assert got[:50].tolist() == [width] * 50
+    assert _equal_counts(x.astype(np.uint8), y.astype(np.uint8)).tolist() == got.tolist()
