@@ -70,3 +70,27 @@ def test_white_space_pass_equals_collapsing_every_run() -> None:
     assert len(rows) == len(texts)
     assert sum(a != t for (a, _), t in zip(rows, texts, strict=True)) > 1000
     assert all(a == b for a, b in rows)
+
+
+def test_gated_passes_mask_as_the_plain_chain() -> None:
+    # passes skipped by their substring gates against every pass run on every text, on texts
+    # assembled from the pieces the gates and patterns look for (and tokens, mixed case)
+    rng = random.Random(11)
+    pieces = ["://", "www.", "WwW.", "http", "@", "@ab", ".", "/", "a.com/x", "x@y.org", "12"]
+    pieces += [" ", "\t", "{url}", "K", "ſ", "T", "Kelvin", "bit.ly", "th", "1,500", "$", "บาท"]
+    pieces += ["TV6MuMXfmLbBqPZvBHdwFsDnQeVfnmiuSi", "0x28C6c06298d514Db089934071355E5743bf21d60"]
+    texts = ["", "www.x.io", "see https://a.b", "mail a@b.co now", "@hr_team", "go.top"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(25))) for _ in range(4000)]
+    expr, params = masking._expression()
+    gated, gated_params = masking._query("gate_input")
+    cur = masking._cursor()
+    try:
+        cur.register("gate_input", pa.table({"t": pa.array(texts, pa.string())}))
+        plain = cur.sql(f"SELECT {expr} AS m FROM gate_input", params=params).fetchall()
+        got = cur.sql(gated, params=gated_params).fetchall()
+    finally:
+        cur.close()
+    assert len(got) == len(texts)
+    assert sum(m != t for (m,), t in zip(plain, texts, strict=True)) > 2000
+    assert got == plain
+    assert mask_many(texts) == [m for (m,) in plain]

@@ -10,7 +10,10 @@ everywhere in lurewatch); and DuckDB's `regexp_replace` is RE2 run vectorised ov
 in C++. Measured on 200k messages of ~170 characters: ~20 µs a message for all nine passes,
 against ~43 µs through the google-re2 wrapper with one combined pattern and a scanning loop
 (the wrapper's `sub` alone costs ~55 µs a pass). The same function runs inside Spark's Python
-workers, so both engines mask identically.
+workers, so both engines mask identically. RE2 pays per text scanned and per match, so a lone
+space is not a white-space match (`WHITE_SPACE`) and a pass is skipped for the texts that lack
+a character it needs (`_GATES`): on 50k synthetic reports (~250 characters) all passes went
+from 1.37 to 0.78 s CPU, ~16 µs a message, with the same output.
 """
 
 from __future__ import annotations
@@ -72,7 +75,23 @@ _CONN: duckdb.DuckDBPyConnection | None = None
 _LOCK = threading.Lock()
 
 
+_GATES: dict[int, str] = {
+    0: r"contains(t, '://') OR regexp_matches(t, '(?i:www\.)')",
+    1: "contains(t, '/') AND contains(t, '.')",
+    2: "contains(t, '@') AND contains(t, '.')",
+    3: "contains(t, '@')",
+    5: "contains(t, '.')",
+}
+"""For some passes (by position in `_SLOTS`), a condition on the input text without which the
+pattern cannot match, checked by a cheap substring search so that texts failing it skip the
+RE2 scan. Checking the input rather than the text an earlier pass left is exact: a pass
+replaces a match by a `{slot}` token, which has none of these characters and is bounded by
+braces, so it can neither create nor join up an occurrence. On synthetic reports ~half the
+texts have no `@`, four in five no `/`, almost none a scheme or `www.`."""
+
+
 def _expression() -> tuple[str, list[str]]:
+    """All passes as one nested expression over `t`: the plain form of `_query` (tests)."""
     expr = "t"
     params: list[str] = []
     for name, pattern in _SLOTS:
@@ -83,7 +102,22 @@ def _expression() -> tuple[str, list[str]]:
     return expr, params
 
 
-_EXPR, _PARAMS = _expression()
+def _query(source: str) -> tuple[str, list[str]]:
+    """SELECT of the masked `t` of `source` as `m`, the passes with a gate run only where it
+    holds. One projection per pass, so a skipped pass hands on its input column rather than
+    repeating the expression that made it; the gates are computed once, on `t`."""
+    gates = ", ".join(f"({sql}) AS g{i}" for i, sql in _GATES.items())
+    query = f"SELECT t AS m, {gates} FROM {source}"
+    flags = ", ".join(f"g{i}" for i in _GATES)
+    params: list[str] = []
+    for i, (name, pattern) in enumerate(_SLOTS):
+        params += [pattern, "{" + name + "}"]
+        replaced = f"regexp_replace(m, ${len(params) - 1}, ${len(params)}, 'g')"
+        if i in _GATES:
+            replaced = f"CASE WHEN g{i} THEN {replaced} ELSE m END"
+        query = f"SELECT {replaced} AS m, {flags} FROM ({query})"
+    params.append(WHITE_SPACE)
+    return f"SELECT trim(regexp_replace(m, ${len(params)}, ' ', 'g')) AS m FROM ({query})", params
 
 
 def _cursor() -> duckdb.DuckDBPyConnection:
@@ -138,7 +172,8 @@ def mask_many(
             pa.table({"t": pa.array(cut, pa.string())}).to_batches(max_chunksize=MASK_BATCH_ROWS)
         )
         cur.register("mask_input", table)
-        out = cur.sql(f"SELECT {_EXPR} AS m FROM mask_input", params=_PARAMS).to_arrow_table()
+        query, params = _query("mask_input")
+        out = cur.sql(query, params=params).to_arrow_table()
         return [str(x) for x in out.column("m").to_pylist()]
     finally:
         cur.close()
