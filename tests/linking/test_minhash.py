@@ -3,7 +3,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
+from lurewatch.linking import minhash
 from lurewatch.linking.config import LinkConfig
 from lurewatch.linking.minhash import band_keys, jaccard, signatures, splitmix64
 
@@ -89,9 +91,14 @@ def _reference_signature(text: str, config: LinkConfig) -> list[int] | None:
     return filled
 
 
-def test_batch_signatures_match_the_plain_per_text_recipe() -> None:
+@pytest.mark.parametrize("chunk", [7, 64, 2048])
+def test_batch_signatures_match_the_plain_per_text_recipe(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # lengths around k and min_shingles, non-BMP characters, empty texts: the batch's window
-    # bookkeeping (which windows cross into the next text) is what this pins down
+    # bookkeeping (which windows cross into the next text), the chunks' boundaries and the
+    # densification of long gaps (short texts leave most bins empty) are what this pins down
+    monkeypatch.setattr(minhash, "SIGN_CHUNK", chunk)
     rng = random.Random(11)
     alphabet = "ab cD{}Äß\u0416\u4e2d\U0001f600\n"
     texts = [
