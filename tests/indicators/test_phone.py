@@ -123,3 +123,101 @@ def test_phone_words_for_chat_apps_still_announce_phones() -> None:
 def test_dial_code_pattern_is_its_plain_spelling(text: str) -> None:
     """The dial-code pattern: "+" or a "00" with no digit before it."""
     assert_same_matches(phone._DIAL_CODE, r"(?:\+|(?<!\d)00) ?(\d{1,3})", text)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at its top-level "|", each without the groups that open it."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(pattern):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    stripped = []
+    for alt in out:
+        while alt.startswith(("(?:", "(")):
+            alt = alt[3:] if alt.startswith("(?:") else alt[1:]
+        stripped.append(alt)
+    return stripped
+
+
+def test_chinese_metadata_facts_the_national_precheck_rests_on() -> None:
+    """`_could_be_national` leaves to phonenumbers every Chinese string that starts with "1":
+    mobile numbers and the carrier codes stripped as trunk prefixes all start with it."""
+    import phonenumbers
+
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert meta is not None and meta.mobile is not None
+    for alt in _top_level_alternatives(meta.mobile.national_number_pattern):
+        assert alt.startswith("1"), alt
+    assert meta.national_prefix_for_parsing is not None
+    for alt in _top_level_alternatives(meta.national_prefix_for_parsing):
+        assert alt.startswith(("0", "1")), alt
+    assert meta.national_prefix == "0"
+
+
+_PRECHECK_REGIONS = sorted(
+    {
+        *phone.pc.LANGUAGE_REGION.values(),
+        *phone.pc._COUNTRY_WORDS,
+        *("US", "GB", "AU", "FI", "CU", "PE", "SI", "KP", "RU", "HU", "AR", "MX", "BR", "IT"),
+    }
+)
+_PREFIXES = [
+    "",
+    "0",
+    "00",
+    "1",
+    "138",
+    "86",
+    "011",
+    "0011",
+    "14110011",
+    "119",
+    "1910",
+    "810",
+    "8",
+    "9",
+]
+
+
+@settings(max_examples=2500, deadline=None)
+@given(
+    st.sampled_from(_PRECHECK_REGIONS),
+    st.sampled_from(_PREFIXES),
+    st.text(alphabet="0123456789", min_size=4, max_size=12),
+    st.sampled_from(["", "-", " "]),
+)
+def test_national_precheck_never_rules_out_what_phonenumbers_accepts(
+    region: str, prefix: str, rest: str, sep: str
+) -> None:
+    """`_could_be_national` is False only where `_national` finds nothing."""
+    import phonenumbers
+
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    cc = str(meta.country_code) if meta is not None else ""
+    for digits in (prefix + rest, cc + rest, (meta.national_prefix or "") + rest if meta else rest):
+        raw = digits[:4] + sep + digits[4:] if len(digits) > 4 else digits
+        if not phone._could_be_national(digits, region):
+            assert phone._national(raw, digits, region) is None, (region, raw)
+
+
+def test_national_precheck_on_numbers_people_write() -> None:
+    cases = [
+        ("CN", "13812345678"), ("CN", "01012345678"), ("CN", "8613812345678"),
+        ("CN", "5000-8000"), ("CN", "10000-18000"), ("CN", "17951 13812345678"),
+        ("CN", "00 44 7911 123456"), ("TH", "0891234567"), ("TH", "891234567"),
+        ("ID", "081234567890"), ("AU", "0412 345 678"), ("AU", "14110011 1 212 555 0100"),
+        ("US", "011 44 7911 123456"), ("US", "1 212 555 0100"), ("JP", "090-1234-5678"),
+    ]  # fmt: skip
+    for region, raw in cases:
+        digits = "".join(c for c in raw if c.isdigit())
+        found = phone._national(raw, digits, region)
+        if not phone._could_be_national(digits, region):
+            assert found is None, (region, raw)
+    assert not phone._could_be_national("50008000", "CN")
+    assert phone._could_be_national("13812345678", "CN")

@@ -145,16 +145,36 @@ def _hinted(lang: str | None, mentions: list[str]) -> list[str]:
 
 
 def _could_be_national(digits: str, region: str) -> bool:
-    """False only when `_national_ok` must fail, without asking phonenumbers: the region has a
-    trunk prefix and the digits start with neither it, nor its country code, nor "0" (every
-    international prefix starts with "0" or with the trunk prefix, so no other country code
-    can be read from them either); China's mobile rule is left to phonenumbers."""
-    if region == "CN":
-        return True
+    """False only when `_national(raw, digits, region)` must be None, without a phonenumbers
+    parse (~40-100 µs on a number's first sight; Chinese job ads hold salary ranges such as
+    "5000-8000" that are tried as Chinese numbers and never pass).
+
+    `_national_ok` accepts a valid number only when the region has no trunk prefix, or the
+    digits start with the trunk prefix, or with the country code of the number read, or (in
+    China) when it is a mobile number. The country code read is the region's own, whose
+    digits the string then starts with, unless phonenumbers stripped an international prefix
+    first, which it does only where the region's `international_prefix` matches at the start
+    of the digits: both are tested here. A Chinese mobile number read without those starts
+    with "1" (the mobile pattern; trunk prefixes for parsing are "0" or carrier codes
+    "1..."), so in China a string starting with "1" is left to phonenumbers too.
+    tests/indicators/test_phone.py checks those metadata facts and compares with `_national`.
+    """
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if meta is None or not meta.national_prefix:
         return True
-    return digits.startswith((meta.national_prefix, "0", str(meta.country_code)))
+    if digits.startswith((meta.national_prefix, str(meta.country_code))):
+        return True
+    if region == "CN" and digits.startswith("1"):
+        return True
+    return meta.international_prefix is not None and (
+        _idd(meta.international_prefix).match(digits) is not None
+    )
+
+
+@lru_cache(maxsize=512)
+def _idd(pattern: str) -> re.Pattern[str]:
+    """A region's international prefix pattern, compiled once (one per region at most)."""
+    return re.compile(pattern)
 
 
 def _outcome(
@@ -270,7 +290,7 @@ def _read(
         return None
     hinted = regions.get(s, raw, digits, fallback=cue is not None and not strict)
     for region in hinted:
-        fields = _national(raw, digits, region)
+        fields = _national(raw, digits, region) if _could_be_national(digits, region) else None
         if fields is not None:
             return ctx.indicator("phone", s, e, **fields)  # type: ignore[arg-type]
     if cue is None or strict:
