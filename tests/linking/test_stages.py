@@ -3,9 +3,18 @@ smallest node, as the SQL rounds of min-label propagation do."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
-from lurewatch.linking.stages import components
+from lurewatch.linking import LinkConfig, sql
+from lurewatch.linking.config import THRESHOLD_MILLI
+from lurewatch.linking.duck import DuckRunner
+from lurewatch.linking.prepare import keys_table, prepare_batch, reports_table
+from lurewatch.linking.stages import components, weight_tables
+from lurewatch.linking.synthetic import generate
+from tests.linking.test_engine import handwritten
 
 
 def test_each_node_is_labelled_with_the_smallest_node_of_its_component() -> None:
@@ -20,3 +29,39 @@ def test_each_node_is_labelled_with_the_smallest_node_of_its_component() -> None
 def test_no_pairs_no_labels() -> None:
     empty = pa.array([], pa.int64())
     assert components(pa.table({"a": empty, "b": empty})).num_rows == 0
+
+
+def test_cand_keys_are_the_keys_each_candidate_pair_shares() -> None:
+    """`cand_keys` (a semi-join in SQL) against the rule written out over the fetched
+    `candidates` and `live_keys`: every key both reports of a candidate pair carry."""
+    records = generate(1500, seed=11).records + handwritten()
+    config = LinkConfig(pair_cap=3, strong_df=8, max_df=60)
+    ordered = sorted(records, key=lambda r: r.report_id)
+    batch = prepare_batch(ordered, config)
+    rids = range(len(ordered))
+    runner = DuckRunner(duckdb.connect())
+    runner.load("report_keys", keys_table(batch, rids))
+    runner.load("reports", reports_table(batch, rids, config))
+    df_w, tmpl_w = weight_tables(config)
+    runner.load("df_weight", df_w)
+    runner.load("tmpl_weight", tmpl_w)
+    for name, select in sql.edge_stages(config):
+        runner.create(name, select)
+        if name == "cand_keys":
+            break
+    cand = runner.fetch("SELECT a, b FROM candidates").to_pydict()
+    live = runner.fetch("SELECT rid, ikey, w FROM live_keys").to_pydict()
+    got = runner.fetch("SELECT a, b, ikey, w FROM cand_keys").to_pylist()
+    runner.con.close()
+    keys_of: dict[int, dict[str, int]] = defaultdict(dict)
+    for rid, key, w in zip(live["rid"], live["ikey"], live["w"], strict=True):
+        keys_of[rid][key] = w
+    expect = sorted(
+        (a, b, key, w)
+        for a, b in zip(cand["a"], cand["b"], strict=True)
+        for key, w in keys_of[a].items()
+        if key in keys_of[b]
+    )
+    assert sorted((r["a"], r["b"], r["ikey"], r["w"]) for r in got) == expect
+    weights = {w for *_, w in expect}
+    assert len(expect) > 100 and THRESHOLD_MILLI in weights and min(weights) < THRESHOLD_MILLI

@@ -95,10 +95,14 @@ def edge_stages(config: LinkConfig) -> list[tuple[str, str]]:
             + ") c",
         ),
         (
+            # Written as a semi-join (EXISTS) so that both engines expand the candidates by
+            # a's keys and then probe b's: with two plain joins DuckDB joined the keys with
+            # themselves first (every pair of reports sharing a key, both ways: 24.7M rows at
+            # 1M reports) and then with the candidates, 9.1-10.6 s CPU against 5.5-6.6 s.
             "cand_keys",
             "SELECT c.a, c.b, ka.ikey, ka.w FROM candidates c "
             "JOIN live_keys ka ON ka.rid = c.a "
-            "JOIN live_keys kb ON kb.rid = c.b AND kb.ikey = ka.ikey",
+            "WHERE EXISTS (SELECT 1 FROM live_keys kb WHERE kb.rid = c.b AND kb.ikey = ka.ikey)",
         ),
         (
             "tmpl_scored",
