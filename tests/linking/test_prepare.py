@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from lurewatch.linking import LinkConfig, LinkRecord, index_keys, prepare
+from lurewatch.linking.prepare import KeyItem, prepare_batch
+from lurewatch.linking.synthetic import generate
 
 
 def test_indicators_are_extracted_when_not_given_and_masked_by_their_spans() -> None:
@@ -38,3 +40,24 @@ def test_index_keys_hold_linkable_indicators_and_band_keys() -> None:
     assert "handle:siam_hr" in ka and "domain:facebook.com" not in ka
     assert sum(k.startswith("lsh:") for k in ka) == 16
     assert set(ka) & set(kb), "near-identical texts share at least one LSH band"
+
+
+def test_a_run_wide_key_cache_prepares_as_batch_by_batch() -> None:
+    records = [
+        *generate(900, seed=2).records,
+        LinkRecord("s1", "Report scams to the police", (("phone", "+661441"),)),
+        LinkRecord("s2", "see http://bit.ly/x1 now", (("url", "http://bit.ly/x1"),)),
+        LinkRecord("s3", "deposit", (("crypto_wallet", "TV6MuMXfmLbBqPZvBHdwFsDnQeVfnmiuSi"),)),
+    ]
+    cache: dict[str, KeyItem] = {}
+    alone = [prepare_batch(records[s : s + 100]) for s in range(0, len(records), 100)]
+    shared = [
+        prepare_batch(records[s : s + 100], key_cache=cache) for s in range(0, len(records), 100)
+    ]
+    assert [b.keys for b in shared] == [b.keys for b in alone]
+    assert [b.reports for b in shared] == [b.reports for b in alone]
+    assert len(cache) == len({k for b in alone for keys in b.keys for k, _, _ in keys})
+    assert cache["phone:+661441"][1] == "hotline number"
+    # one string per key for the run, whichever batch used it
+    first = {k: k for b in shared for p in b.reports for k in p.indicators}
+    assert all(k is first[k] for b in shared for p in b.reports for k in p.indicators)

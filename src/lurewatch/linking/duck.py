@@ -13,7 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 from lurewatch.linking import lsh, stages
 from lurewatch.linking.config import LinkConfig
 from lurewatch.linking.model import LinkRecord, LinkResult, PreparedReport
-from lurewatch.linking.prepare import keys_table, prepare_batch, reports_table
+from lurewatch.linking.prepare import KeyItem, keys_table, prepare_batch, reports_table
 
 BATCH = 50_000
 """Records prepared per batch: big enough for the vectorised passes, small enough that a
@@ -105,9 +105,10 @@ def link_duckdb(
     timings: dict[str, float] = {}
     cpu = _cpu()
     sigs = lsh.SignatureMatrix.empty(len(ordered), config.bins)
+    key_cache: dict[str, KeyItem] = {}
     try:
         for start in range(0, max(len(ordered), 1), BATCH):
-            prep = prepare_batch(ordered[start : start + BATCH], config)
+            prep = prepare_batch(ordered[start : start + BATCH], config, key_cache=key_cache)
             rids = range(start, start + len(prep.reports))
             for rep in prep.reports:
                 prepared[rep.report_id] = rep
@@ -124,6 +125,7 @@ def link_duckdb(
                 else:
                     con.execute(f"INSERT INTO {name} SELECT * FROM chunk_arrow")
                 con.unregister("chunk_arrow")
+        key_cache.clear()
         timings["prepare"] = time.perf_counter() - clock
         timings["cpu:prepare"], cpu = _cpu() - cpu, _cpu()
         runner.seconds.clear()

@@ -13,6 +13,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
@@ -27,6 +28,7 @@ MAX_KEYS = 500
 """At most this many distinct indicator keys are read from one report (a pasted phone book
 is not one recruiter's contact card); the rest are ignored."""
 MAX_KEY_CHARS = 512
+_KEY = itemgetter(0)
 
 
 @dataclass(slots=True)
@@ -37,7 +39,7 @@ class PreparedBatch:
     sig: Signatures
     has_sig: np.ndarray
     keys: list[list[tuple[str, str | None, int]]]
-    """Per report: (key, stop reason or None, weight cap in thousandths)."""
+    """Per report: (key, stop reason or None, weight cap in thousandths) (`KeyItem`)."""
 
 
 def _keys_and_spans(
@@ -54,12 +56,23 @@ def _keys_and_spans(
     return sorted(k for k in keys if len(k) <= MAX_KEY_CHARS)[:MAX_KEYS], spans
 
 
+KeyItem = tuple[str, str | None, int]
+"""(key, stop reason or None, weight cap in thousandths)."""
+
+
 def prepare_batch(
     records: Sequence[LinkRecord],
     config: LinkConfig | None = None,
     stoplists: StopLists | None = None,
+    *,
+    key_cache: dict[str, KeyItem] | None = None,
 ) -> PreparedBatch:
-    """Prepare many records at once (the fast path both engines use)."""
+    """Prepare many records at once (the fast path both engines use).
+
+    `key_cache` (filled here) keeps each key's stop reason and cap across the batches of one
+    run: an operation's keys recur in many batches, and the stop lists cost ~3 us a key (on
+    300k synthetic reports 562k look-ups batch by batch, 252k for the run). The prepared
+    reports then also share one string per key instead of one per occurrence."""
     config = config or LinkConfig()
     stop = stoplists or default_stoplists()
     all_keys: list[list[str]] = []
@@ -74,8 +87,9 @@ def prepare_batch(
         limit=config.max_text_chars,
     )
     sig, has = signatures(masked, config)
-    seen: dict[str, tuple[str, str | None, int]] = {}
-    keyed: list[list[tuple[str, str | None, int]]] = []
+    seen = {} if key_cache is None else key_cache
+    keyed: list[list[KeyItem]] = []
+    shared: list[tuple[str, ...]] = []
     for keys in all_keys:
         out = []
         for k in keys:
@@ -84,10 +98,11 @@ def prepare_batch(
                 item = seen[k] = (k, stop.reason(k), stop.cap(k))
             out.append(item)
         keyed.append(out)
+        shared.append(tuple(map(_KEY, out)))
     prepared = [
         PreparedReport(
             report_id=rec.report_id,
-            indicators=tuple(keys),
+            indicators=keys,
             masked_text=text,
             signature=array("q", row.tobytes()) if ok else array("q"),
             country=rec.country,
@@ -96,9 +111,7 @@ def prepare_batch(
             risk=rec.risk,
             seen_at=rec.seen_at,
         )
-        for rec, keys, text, row, ok in zip(
-            records, all_keys, masked, sig, has.tolist(), strict=True
-        )
+        for rec, keys, text, row, ok in zip(records, shared, masked, sig, has.tolist(), strict=True)
     ]
     return PreparedBatch(prepared, sig, has, keyed)
 
