@@ -221,3 +221,30 @@ def test_national_precheck_on_numbers_people_write() -> None:
             assert found is None, (region, raw)
     assert not phone._could_be_national("50008000", "CN")
     assert phone._could_be_national("13812345678", "CN")
+
+
+def test_language_is_not_asked_when_no_region_could_read_the_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A national candidate no language or mentioned region could read, with no phone word
+    before it, skips the language; the phones found are those found when it is asked."""
+    from lurewatch.indicators.base import Context
+    from lurewatch.text import normalize
+    from tests.indicators.test_fast_paths import _generated
+
+    salary = normalize("招聘客服，月薪5000-8000，包吃住")
+    assert list(extract_phones(Context(nt=salary))) == []
+    assert not salary.language_known
+    texts = (
+        [c.text for c in load_cases()]
+        + _generated(1500, 11)
+        + [
+            "招聘客服，月薪5000-8000，包吃住，电话13812345678",
+            "月薪5000-8000 联系 2345 6789",
+            "Gaji 5000-8000, hubungi 081234567890",
+            "Salary 5000-8000 USD, +855 call 2345 6789",
+        ]
+    )
+    shortcut = [list(extract_phones(Context(nt=normalize(t)))) for t in texts]
+    monkeypatch.setattr(phone, "_readable", lambda _digits, _mentions: True)
+    assert [list(extract_phones(Context(nt=normalize(t)))) for t in texts] == shortcut

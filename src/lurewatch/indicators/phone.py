@@ -112,6 +112,12 @@ class _Regions:
         if self._ctx.region:
             return [self._ctx.region]
         mentions = self._near(at)
+        if not fallback and not self._ctx.nt.language_known and not _readable(digits, mentions):
+            # No region the language or the text could name reads the number, and without a
+            # fallback reading `_read` then finds nothing in any order: the language (script
+            # counts, maybe the n-gram model) is not worth asking. Chinese job ads' salary
+            # ranges ("5000-8000") are most such candidates.
+            return mentions
         options = list(dict.fromkeys(_lang_region(x) for x in self._ctx.nt.language_options()))
         lang = options[0]
         if len(options) > 1 and _readings_differ(raw, digits, options, mentions, fallback):
@@ -134,6 +140,16 @@ def _readings_differ(
     a phonenumbers parse on a number's first sight (~40 µs)."""
     first = _outcome(raw, digits, _hinted(options[0], mentions), fallback)
     return any(_outcome(raw, digits, _hinted(o, mentions), fallback) != first for o in options[1:])
+
+
+_LANGUAGE_REGIONS = tuple(sorted(set(pc.LANGUAGE_REGION.values())))
+"""Every region a text's language can name (`_lang_region`, None aside)."""
+
+
+def _readable(digits: str, mentions: list[str]) -> bool:
+    """Whether some region among the language regions and `mentions` may read `digits` as a
+    national number (`_could_be_national`)."""
+    return any(_could_be_national(digits, r) for r in (*_LANGUAGE_REGIONS, *mentions))
 
 
 def _lang_region(lang: str) -> str | None:

@@ -87,6 +87,11 @@ class NormalizedText:
                 return True
         return False
 
+    @property
+    def language_known(self) -> bool:
+        """Whether `language` is already worked out (asking it again costs nothing)."""
+        return self._language is not None
+
     def language_options(self) -> tuple[str, ...]:
         """The language when it is known or cheap to know (scripts decide it), else every
         answer the statistical model could give; `language` then still has the answer."""
