@@ -108,3 +108,26 @@ def test_any_mix_of_digits_and_markers_never_raises(pieces: list[str], region: s
 )
 def test_trailing_dollar_sign_is_usd(text: str, expected: list[tuple[str, str]]) -> None:
     assert money(text) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789.,' ", min_size=1, max_size=14))
+def test_cached_number_reading_is_the_plain_one(token: str) -> None:
+    """`parse_number` and `canonical` are cached; the cache answers as the functions do."""
+    token = token.strip() or "0"
+    if not token[0].isdigit() or not token[-1].isdigit():
+        return
+    try:
+        plain = parse_number.__wrapped__(token)
+    except ArithmeticError:
+        return  # not a number `_NUM` can read (e.g. "1..2"): not asked by the extractor
+    assert parse_number(token) == plain
+    assert parse_number(token) == plain  # the cached answer, asked twice
+    if plain is not None:
+        assert canonical(plain) == canonical.__wrapped__(plain)
+
+
+def test_equal_amounts_written_differently_share_one_canonical_form() -> None:
+    forms = [Decimal("5000"), Decimal("5E+3"), Decimal("5000.00"), Decimal("0.5E4")]
+    assert {canonical.__wrapped__(f) for f in forms} == {"5000"}
+    assert [canonical(f) for f in forms] == ["5000"] * 4
