@@ -175,22 +175,25 @@ def _could_be_national(digits: str, region: str) -> bool:
     "1..."), so in China a string starting with "1" is left to phonenumbers too.
     tests/indicators/test_phone.py checks those metadata facts and compares with `_national`.
     """
-    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    if meta is None or not meta.national_prefix:
+    rule = _national_rule(region)
+    if rule is None:
         return True
-    if digits.startswith((meta.national_prefix, str(meta.country_code))):
-        return True
-    if region == "CN" and digits.startswith("1"):
-        return True
-    return meta.international_prefix is not None and (
-        _idd(meta.international_prefix).match(digits) is not None
-    )
+    starts, idd = rule
+    return digits.startswith(starts) or (idd is not None and idd.match(digits) is not None)
 
 
 @lru_cache(maxsize=512)
-def _idd(pattern: str) -> re.Pattern[str]:
-    """A region's international prefix pattern, compiled once (one per region at most)."""
-    return re.compile(pattern)
+def _national_rule(region: str) -> tuple[tuple[str, ...], re.Pattern[str] | None] | None:
+    """What `_could_be_national` asks of a region, read from its metadata once: the starts
+    that leave a string to phonenumbers (trunk prefix, country code and, in China, "1") and
+    the international prefix pattern; None when the region has no trunk prefix (anything
+    may be read)."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None or not meta.national_prefix:
+        return None
+    starts = (meta.national_prefix, str(meta.country_code), *(("1",) if region == "CN" else ()))
+    idd = re.compile(meta.international_prefix) if meta.international_prefix else None
+    return starts, idd
 
 
 def _outcome(
