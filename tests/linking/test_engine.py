@@ -171,3 +171,15 @@ def test_bulk_cluster_assembly_matches_plain_rows(monkeypatch: pytest.MonkeyPatc
         for e, f in zip(got.edges, want.edges, strict=True):
             assert (e.a, e.b, e.kind, e.key, e.weight) == (f.a, f.b, f.kind, f.key, f.weight)
     assert stages.clusters_from(edges, labels[:0], ids, config) == []
+
+
+def test_release_empties_the_callers_list_and_links_the_same() -> None:
+    from lurewatch.linking.duck import link_duckdb
+
+    records = handwritten()
+    kept = link_duckdb(list(records), LinkConfig(), [])
+    mine = list(records)
+    released = link_duckdb(mine, LinkConfig(), [], release=True)
+    assert mine == []
+    assert released.clusters == kept.clusters and released.prepared == kept.prepared
+    assert released.key_stats == kept.key_stats

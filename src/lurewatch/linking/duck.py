@@ -81,13 +81,18 @@ def link_duckdb(
     *,
     threads: int | None = None,
     native_lsh: bool = True,
+    release: bool = False,
 ) -> LinkResult:
     """Link `records` (unique ids) with DuckDB in memory.
 
     With `native_lsh` (the default) the LSH stages run in numpy on the signature matrix
     (`lsh.py`) and the signatures never enter DuckDB; without it they run as the SQL Spark
-    runs (tests compare the two)."""
+    runs (tests compare the two). With `release` (the caller's own list, not needed after
+    this call: `link` and `link_files`) `records` is emptied once the records are prepared,
+    so their texts (~1 GB at 1M synthetic reports) are not held through the stages."""
     ordered = sorted(records, key=lambda r: r.report_id)
+    if release and isinstance(records, list):
+        records.clear()
     ids = [r.report_id for r in ordered]
     spill = tempfile.TemporaryDirectory(prefix="lurewatch-duck-")
     con = duckdb.connect(
@@ -126,6 +131,7 @@ def link_duckdb(
                     con.execute(f"INSERT INTO {name} SELECT * FROM chunk_arrow")
                 con.unregister("chunk_arrow")
         key_cache.clear()
+        del ordered, prep
         timings["prepare"] = time.perf_counter() - clock
         timings["cpu:prepare"], cpu = _cpu() - cpu, _cpu()
         runner.seconds.clear()

@@ -58,7 +58,7 @@ def _run(
     if engine == "duckdb":
         from lurewatch.linking.duck import link_duckdb
 
-        return link_duckdb(recs, config, bad)
+        return link_duckdb(recs, config, bad, release=True)
     if engine == "spark":
         from lurewatch.linking.spark import link_spark
 
