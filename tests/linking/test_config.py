@@ -29,6 +29,7 @@ def test_template_weight_is_zero_below_candidate_and_full_at_strong() -> None:
         {"template_candidate": 0.8, "template_strong": 0.7},
         {"strong_df": 100, "max_df": 50},
         {"pair_cap": 1},
+        {"max_bucket": 1},
     ],
 )
 def test_inconsistent_settings_are_refused(kwargs: dict[str, object]) -> None:

@@ -40,10 +40,10 @@ def _rule_pairs(groups: list[list[int]], cap: int) -> set[tuple[int, int]]:
     return out
 
 
-@pytest.mark.parametrize("cap", [3, 12])
-def test_numpy_and_sql_stages_give_the_same_result(cap: int) -> None:
+@pytest.mark.parametrize(("cap", "max_bucket"), [(3, None), (12, None), (3, 6)])
+def test_numpy_and_sql_stages_give_the_same_result(cap: int, max_bucket: int | None) -> None:
     records = generate(1500, seed=11).records + handwritten()
-    config = LinkConfig(pair_cap=cap, strong_df=8, max_df=60)
+    config = LinkConfig(pair_cap=cap, strong_df=8, max_df=60, max_bucket=max_bucket)
     native = link_duckdb(records, config, [])
     in_sql = link_duckdb(records, config, [], native_lsh=False)
     assert any(e.kind == "template" for c in native.clusters for e in c.edges)
@@ -95,12 +95,12 @@ def test_bucket_pairs_follow_the_sql_rule() -> None:
     assert len(got) == len(set(got))  # no pair twice within a band
 
 
-@pytest.mark.parametrize("chunk", [lsh.SCORE_CHUNK, 7])
+@pytest.mark.parametrize(("chunk", "max_bucket"), [(lsh.SCORE_CHUNK, None), (7, None), (7, 8)])
 def test_candidates_and_scores_against_plain_loops(
-    chunk: int, monkeypatch: pytest.MonkeyPatch
+    chunk: int, max_bucket: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(lsh, "SCORE_CHUNK", chunk)  # 7: many chunks, a short last one
-    config = LinkConfig(pair_cap=3)
+    config = LinkConfig(pair_cap=3, max_bucket=max_bucket)
     rng = np.random.default_rng(5)
     n = 300
     base = rng.integers(0, 1 << 39, size=(6, config.bins))
@@ -118,12 +118,16 @@ def test_candidates_and_scores_against_plain_loops(
     a, b = candidate_pairs(sigs, config, weak_a, weak_b)
     expect: set[tuple[int, int]] = {(0, 5), (1, 7), (2, 2 + n // 2)}
     r = config.rows
+    left_out = 0
     for band in range(config.bands):
         buckets: dict[tuple[int, ...], list[int]] = defaultdict(list)
         for i in range(n):
             if has[i]:
                 buckets[tuple(sig[i, band * r : (band + 1) * r].tolist())].append(i)
-        expect |= _rule_pairs([g for g in buckets.values() if len(g) >= 2], config.pair_cap)
+        groups = [g for g in buckets.values() if len(g) >= 2]
+        left_out += sum(len(g) > (max_bucket or n) for g in groups)
+        expect |= _rule_pairs([g for g in groups if len(g) <= (max_bucket or n)], config.pair_cap)
+    assert (max_bucket is None) == (left_out == 0)
     got = list(zip(a.tolist(), b.tolist(), strict=True))
     assert got == sorted(expect)
     ta, tb, tm, tw = template_scores(sigs, config, a, b)

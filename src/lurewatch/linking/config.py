@@ -50,6 +50,15 @@ class LinkConfig:
     pair_cap: int = 12
     """Buckets (weak key, LSH band) up to this size are paired fully; larger ones are paired
     star-and-chain (each member with the first and with its predecessor) to stay linear."""
+    max_bucket: int | None = None
+    """An LSH bucket (equal band values) of more reports than this gives no candidate pairs,
+    as a too-common key links nothing: in synthetic data the largest buckets are stock
+    phrases shared by many operations. None (the default): every bucket gives pairs. Measured
+    on the synthetic benchmark (1M reports, pairwise P / R / F1): None 0.781 / 0.959 / 0.861
+    with 24.9M candidate pairs, 50: 0.803 / 0.959 / 0.874 with 14.2M, 12: 0.836 / 0.954 /
+    0.891 with 9.0M; 100k reports: F1 0.966 for each. Not the default because a campaign
+    posting more than `max_bucket` copies of one ad with nothing else in common would then
+    not be linked at all."""
     region: str | None = None
     """Default phone region for extraction when records carry no indicators."""
 
@@ -62,6 +71,8 @@ class LinkConfig:
             raise ValueError("need 2 <= strong_df < max_df")
         if self.shingle < 1 or self.min_shingles < 1 or self.pair_cap < 2:
             raise ValueError("shingle, min_shingles must be >= 1 and pair_cap >= 2")
+        if self.max_bucket is not None and self.max_bucket < 2:
+            raise ValueError("max_bucket must be None or >= 2")
 
     @property
     def rows(self) -> int:

@@ -6,12 +6,13 @@ the linking time at scale (measured at 300k reports: bucketing 16 bands by a win
 4.8M rows 9.4 s, the DISTINCT union of 6.4M candidate pairs 12.6 s, the 64-bin equality sum
 joined twice with a 64-column `reports` table 10.8 s). Here:
 
-- each band's buckets come from one stable sort of a 64-bit mix of its 4 values (rows stay in
-  report order within a bucket); the bucket boundaries are then checked on the values
-  themselves, and a band whose mix collides falls back to an exact lexicographic sort, so a
-  bucket is exactly "equal band values", as in SQL;
+- each band's buckets come from one sort of keys made of a 64-bit mix of its 4 values with
+  the row number in the low bits (rows stay in report order within a bucket); the bucket
+  boundaries are then checked on the values themselves, and a run of rows whose different
+  values share a prefix is re-sorted exactly, so a bucket is exactly "equal band values", as
+  in SQL;
 - a bucket's pairs follow `sql._pairs`: all pairs up to `pair_cap` members, else each member
-  with the first and with its predecessor;
+  with the first and with its predecessor; with `max_bucket` set, larger buckets give none;
 - candidate pairs are deduplicated as one sorted int64 code per pair;
 - a pair's template score is its number of equal bins. A one-byte fingerprint of each bin is
   compared first (equal bins have equal fingerprints, so a pair with too few equal
@@ -148,6 +149,8 @@ def candidate_pairs(sigs: SignatureMatrix, config: LinkConfig, a: I64, b: I64) -
     for band in range(config.bands):
         values = np.take(sigs.sig[:, band * r : (band + 1) * r], rows, axis=0)
         order, starts = _band_order(values)
+        if config.max_bucket is not None:
+            order, starts = _small_buckets(order, starts, config.max_bucket)
         pa_, pb_ = _bucket_pairs(rows[order], starts, config.pair_cap)
         pa_ <<= bits  # in place: at 1M reports every fresh array of pairs costs page faults
         pa_ |= pb_
@@ -156,6 +159,17 @@ def candidate_pairs(sigs: SignatureMatrix, config: LinkConfig, a: I64, b: I64) -
     b_out = code & ((1 << bits) - 1)
     code >>= bits
     return code, b_out
+
+
+def _small_buckets(
+    order: I64, starts: npt.NDArray[np.bool_], limit: int
+) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """`order` and `starts` without the buckets of more than `limit` rows
+    (`LinkConfig.max_bucket`)."""
+    first = np.flatnonzero(starts)
+    sizes = np.diff(np.append(first, len(order)))
+    keep = np.repeat(sizes <= limit, sizes)
+    return order[keep], starts[keep]
 
 
 def _sorted_unique(x: I64) -> I64:

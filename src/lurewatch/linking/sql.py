@@ -84,7 +84,8 @@ def edge_stages(config: LinkConfig) -> list[tuple[str, str]]:
             "bucket_ranked",
             f"SELECT * FROM (SELECT rid, {bucket}, "
             f"ROW_NUMBER() OVER (PARTITION BY {bucket} ORDER BY rid) AS rn, "
-            f"COUNT(*) OVER (PARTITION BY {bucket}) AS n FROM ({bands}) bb) q WHERE n >= 2",
+            f"COUNT(*) OVER (PARTITION BY {bucket}) AS n FROM ({bands}) bb) q WHERE n >= 2"
+            + ("" if config.max_bucket is None else f" AND n <= {int(config.max_bucket)}"),
         ),
         (
             "candidates",
