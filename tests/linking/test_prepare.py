@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
+
+import numpy as np
+import pytest
+
 from lurewatch.linking import LinkConfig, LinkRecord, index_keys, prepare
-from lurewatch.linking.prepare import KeyItem, prepare_batch
+from lurewatch.linking.prepare import KeyItem, PreparedReports, prepare_batch
 from lurewatch.linking.synthetic import generate
 
 
@@ -61,3 +66,37 @@ def test_a_run_wide_key_cache_prepares_as_batch_by_batch() -> None:
     # one string per key for the run, whichever batch used it
     first = {k: k for b in shared for p in b.reports for k in p.indicators}
     assert all(k is first[k] for b in shared for p in b.reports for k in p.indicators)
+
+
+def test_prepared_reports_read_as_the_dict_of_prepared_objects() -> None:
+    records = sorted(
+        [
+            *generate(400, seed=4).records,
+            LinkRecord("m1", "hi", (), country="TH", risk=0.5),
+            LinkRecord("m2", "a message long enough for a signature", None, language=""),
+            LinkRecord("m3", "another", (), seen_at=datetime(2026, 3, 1), category="job"),
+        ],
+        key=lambda r: r.report_id,
+    )
+    batches = [prepare_batch(records[s : s + 150]) for s in range(0, len(records), 150)]
+    plain = {p.report_id: p for b in batches for p in b.reports}
+    assert [b.meta for b in batches if b.meta]  # the metadata rows are exercised
+    ids = [r.report_id for r in records]
+    lazy = PreparedReports(
+        ids,
+        [k for b in batches for k in b.indicators],
+        [m for b in batches for m in b.masked],
+        {150 * n + i: m for n, b in enumerate(batches) for i, m in b.meta.items()},
+        np.concatenate([b.sig for b in batches]),
+        np.concatenate([b.has_sig for b in batches]),
+    )
+    assert lazy == plain and plain == lazy
+    assert list(lazy) == list(plain) == ids and len(lazy) == len(plain)
+    for rid in ids:
+        assert lazy[rid] == plain[rid] and rid in lazy
+        assert list(lazy[rid].signature) == list(plain[rid].signature)
+    assert lazy["m2"].language == "" and lazy["m3"].category == "job"
+    for missing in ("", "m0", "zzz", ids[0] + "x", 7, None):
+        assert missing not in lazy and lazy.get(missing) is None  # type: ignore[call-overload]
+    with pytest.raises(KeyError):
+        lazy["m0"]

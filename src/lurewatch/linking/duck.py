@@ -12,8 +12,15 @@ import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
 from lurewatch.linking import lsh, stages
 from lurewatch.linking.config import LinkConfig
-from lurewatch.linking.model import LinkRecord, LinkResult, PreparedReport
-from lurewatch.linking.prepare import KeyItem, keys_table, prepare_batch, reports_table
+from lurewatch.linking.model import LinkRecord, LinkResult
+from lurewatch.linking.prepare import (
+    KeyItem,
+    Meta,
+    PreparedReports,
+    keys_table,
+    prepare_batch,
+    reports_table,
+)
 
 BATCH = 50_000
 """Records prepared per batch: big enough for the vectorised passes, small enough that a
@@ -105,7 +112,9 @@ def link_duckdb(
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     runner = DuckRunner(con)
-    prepared: dict[str, PreparedReport] = {}
+    indicators: list[tuple[str, ...]] = []
+    masked: list[str] = []
+    meta: dict[int, Meta] = {}
     clock = time.perf_counter()
     timings: dict[str, float] = {}
     cpu = _cpu()
@@ -114,14 +123,16 @@ def link_duckdb(
     try:
         for start in range(0, max(len(ordered), 1), BATCH):
             prep = prepare_batch(ordered[start : start + BATCH], config, key_cache=key_cache)
-            rids = range(start, start + len(prep.reports))
-            for rep in prep.reports:
-                prepared[rep.report_id] = rep
+            rids = range(start, start + len(prep.ids))
+            indicators += prep.indicators
+            masked += prep.masked
+            meta.update((start + i, m) for i, m in prep.meta.items())
+            # the prepared reports read their signatures from here too (the stages only
+            # read the matrix)
+            sigs.sig[rids.start : rids.stop] = prep.sig
+            sigs.has[rids.start : rids.stop] = prep.has_sig
             tables = [("report_keys", keys_table(prep, rids))]
-            if native_lsh:
-                sigs.sig[rids.start : rids.stop] = prep.sig
-                sigs.has[rids.start : rids.stop] = prep.has_sig
-            else:
+            if not native_lsh:
                 tables.append(("reports", reports_table(prep, rids, config)))
             for name, table in tables:
                 con.register("chunk_arrow", table)
@@ -145,7 +156,7 @@ def link_duckdb(
         spill.cleanup()
     result = LinkResult(
         clusters=stages.clusters_from(edges, labels, ids, config),
-        prepared=prepared,
+        prepared=PreparedReports(ids, indicators, masked, meta, sigs.sig, sigs.has),
         key_stats=stages.key_stats_from(keys, config),
         bad=sorted(bad),
         timings=timings,

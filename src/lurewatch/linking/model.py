@@ -13,7 +13,7 @@ Conventions:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -107,7 +107,9 @@ class LinkResult:
     """
 
     clusters: list[Cluster]
-    prepared: dict[str, PreparedReport]
+    prepared: Mapping[str, PreparedReport]
+    """By report id, in id order: a dict, or (DuckDB) a mapping that makes each report's
+    object when it is read (`prepare.PreparedReports`); equal either way."""
     key_stats: dict[str, KeyStat] = field(default_factory=dict)
     bad: list[tuple[int, str]] = field(default_factory=list)
     """Input lines that were skipped: (line number, reason)."""
