@@ -31,9 +31,10 @@ def test_no_pairs_no_labels() -> None:
     assert components(pa.table({"a": empty, "b": empty})).num_rows == 0
 
 
-def test_cand_keys_are_the_keys_each_candidate_pair_shares() -> None:
-    """`cand_keys` (a semi-join in SQL) against the rule written out over the fetched
-    `candidates` and `live_keys`: every key both reports of a candidate pair carry."""
+def test_cand_keys_and_edges_against_the_rules_over_fetched_tables() -> None:
+    """`cand_keys` (a semi-join in SQL): every key both reports of a candidate pair carry;
+    `edges` (a UNION of the indicator rows only): the strong keys' stars, the shared keys and
+    the template of each accepted pair, each row once."""
     records = generate(1500, seed=11).records + handwritten()
     config = LinkConfig(pair_cap=3, strong_df=8, max_df=60)
     ordered = sorted(records, key=lambda r: r.report_id)
@@ -47,11 +48,15 @@ def test_cand_keys_are_the_keys_each_candidate_pair_shares() -> None:
     runner.load("tmpl_weight", tmpl_w)
     for name, select in sql.edge_stages(config):
         runner.create(name, select)
-        if name == "cand_keys":
+        if name == "edges":
             break
     cand = runner.fetch("SELECT a, b FROM candidates").to_pydict()
     live = runner.fetch("SELECT rid, ikey, w FROM live_keys").to_pydict()
     got = runner.fetch("SELECT a, b, ikey, w FROM cand_keys").to_pylist()
+    tables = {
+        name: [tuple(r.values()) for r in runner.fetch(f"SELECT * FROM {name}").to_pylist()]
+        for name in ("strong_edges", "cand_keys", "tmpl_scored", "accepted", "edges")
+    }
     runner.con.close()
     keys_of: dict[int, dict[str, int]] = defaultdict(dict)
     for rid, key, w in zip(live["rid"], live["ikey"], live["w"], strict=True):
@@ -65,3 +70,15 @@ def test_cand_keys_are_the_keys_each_candidate_pair_shares() -> None:
     assert sorted((r["a"], r["b"], r["ikey"], r["w"]) for r in got) == expect
     weights = {w for *_, w in expect}
     assert len(expect) > 100 and THRESHOLD_MILLI in weights and min(weights) < THRESHOLD_MILLI
+    accepted = set(tables["accepted"])
+    edge_rule = (
+        set(tables["strong_edges"])
+        | {(a, b, "indicator", k, w) for a, b, k, w in tables["cand_keys"] if (a, b) in accepted}
+        | {
+            (a, b, "template", "template", m)
+            for a, b, m, _ in tables["tmpl_scored"]
+            if (a, b) in accepted
+        }
+    )
+    assert sorted(tables["edges"]) == sorted(edge_rule)  # each row once
+    assert {k for _, _, k, *_ in tables["edges"]} >= {"indicator", "template"}

@@ -118,13 +118,16 @@ def edge_stages(config: LinkConfig) -> list[tuple[str, str]]:
             f"SELECT a, b, w FROM tmpl_scored) u GROUP BY a, b HAVING SUM(w) >= {T}",
         ),
         (
+            # Only the indicator rows can repeat (a strong key's star edge is also a shared
+            # key of an accepted candidate pair); template rows are one per accepted pair, so
+            # they skip the de-duplication (1M reports: 2.8 -> 2.3-2.6 s CPU, same rows).
             "edges",
-            "SELECT DISTINCT a, b, kind, ikey, w FROM ("
-            "SELECT a, b, kind, ikey, w FROM strong_edges UNION ALL "
+            "SELECT a, b, kind, ikey, w FROM ("
+            "SELECT a, b, kind, ikey, w FROM strong_edges UNION "
             "SELECT k.a, k.b, 'indicator' AS kind, k.ikey, k.w FROM cand_keys k "
-            "JOIN accepted p ON k.a = p.a AND k.b = p.b UNION ALL "
+            "JOIN accepted p ON k.a = p.a AND k.b = p.b) i UNION ALL "
             "SELECT t.a, t.b, 'template' AS kind, 'template' AS ikey, t.m AS w "
-            "FROM tmpl_scored t JOIN accepted p ON t.a = p.a AND t.b = p.b) e",
+            "FROM tmpl_scored t JOIN accepted p ON t.a = p.a AND t.b = p.b",
         ),
         ("pairs", "SELECT DISTINCT a, b FROM edges"),
         (
