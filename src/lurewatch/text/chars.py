@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from lurewatch.text.offsets import Edit
@@ -87,16 +87,24 @@ def _changing_code_points() -> tuple[int, ...]:
     return tuple(out)
 
 
-def _ranges_class(points: Sequence[int]) -> str:
-    parts: list[str] = []
+def _runs(points: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """(first, last) of each run of consecutive code points in sorted `points`: the ranges
+    of a character class, written in `re` syntax (`_ranges_class`) or Hyperscan's
+    (`_hyperscan_class`)."""
     i = 0
     while i < len(points):
         j = i
         while j + 1 < len(points) and points[j + 1] == points[j] + 1:
             j += 1
-        lo, hi = chr(points[i]), chr(points[j])
-        parts.append(re.escape(lo) if i == j else f"{re.escape(lo)}-{re.escape(hi)}")
+        yield points[i], points[j]
         i = j + 1
+
+
+def _ranges_class(points: Sequence[int]) -> str:
+    parts = [
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in _runs(points)
+    ]
     return "[" + "".join(parts) + "]"
 
 
@@ -126,15 +134,9 @@ def _single_folds() -> tuple[re.Pattern[str], dict[str, str]]:
 
 def _hyperscan_class(points: Sequence[int]) -> str:
     """A character class of `points` in `\\x{...}` escapes (Hyperscan and RE2 syntax)."""
-    parts: list[str] = []
-    i = 0
-    while i < len(points):
-        j = i
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        lo, hi = points[i], points[j]
-        parts.append(f"\\x{{{lo:x}}}" if i == j else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}")
-        i = j + 1
+    parts = [
+        f"\\x{{{lo:x}}}" if lo == hi else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in _runs(points)
+    ]
     return "[" + "".join(parts) + "]"
 
 
