@@ -30,7 +30,7 @@ from functools import lru_cache
 from lurewatch.indicators import bank, handle_keywords, money, phone, wallet, web_ip, web_scan
 from lurewatch.indicators.bank_catalog import catalogue
 from lurewatch.signals.hyperscan_set import HyperscanError, HyperscanSet
-from lurewatch.text import chars, deobfuscate
+from lurewatch.text import chars, edit_anchor_pieces
 
 # One bit per gate, in this order. TEXT_EDIT is not a family's gate: where a normalization
 # stage may edit (`lurewatch.text.edit_anchor_pieces`), so that `extract` on a raw text learns
@@ -56,7 +56,6 @@ FAMILY_BITS = TEXT_EDIT - 1
 
 def _pieces() -> list[tuple[int, str]]:
     """(bit, pattern) of every gate; a bit may have several pieces (any of them sets it)."""
-    invisible, other_digit = chars.suspect_anchors()
     return [
         (PHONE, phone.CANDIDATE_GATE),
         (WALLET, wallet.GATE.pattern),
@@ -71,9 +70,10 @@ def _pieces() -> list[tuple[int, str]]:
         (MONEY_MARKER, money.MARKER_GATE.pattern),
         (MONEY_IMPLIED, money.IMPLIED_GATE.pattern),
         (PAY_WORD, money.PAY_ANYWHERE.pattern),
-        *((TEXT_EDIT, p) for p in deobfuscate.EDIT_ANCHORS),
-        (TEXT_EDIT, invisible),
-        (OTHER_DIGIT, other_digit),
+        # the pieces `normalize` itself scans for (`_unedited`), so TEXT_EDIT is its answer;
+        # a non-ASCII digit among them also sets OTHER_DIGIT, which withholds the verdict
+        *((TEXT_EDIT, p) for p in edit_anchor_pieces()),
+        (OTHER_DIGIT, chars.suspect_anchors()[1]),
     ]
 
 
