@@ -12,8 +12,8 @@ against ~43 µs through the google-re2 wrapper with one combined pattern and a s
 (the wrapper's `sub` alone costs ~55 µs a pass). The same function runs inside Spark's Python
 workers, so both engines mask identically. RE2 pays per text scanned and per match, so a lone
 space is not a white-space match (`WHITE_SPACE`) and a pass is skipped for the texts that lack
-a character it needs (`_GATES`): on 50k synthetic reports (~250 characters) all passes went
-from 1.37 to 0.78 s CPU, ~16 µs a message, with the same output.
+a character it needs (its gate in `_SLOTS`): on 50k synthetic reports (~250 characters) all
+passes went from 1.37 to 0.78 s CPU, ~16 µs a message, with the same output.
 """
 
 from __future__ import annotations
@@ -24,16 +24,33 @@ from collections.abc import Iterable, Sequence
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
-_SLOTS: tuple[tuple[str, str], ...] = (
-    ("url", r"(?i:(?:https?://|www\.)[^\s<>\"'()\[\]]+)"),
-    ("url", r"(?i:[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"'()\[\]]*)"),
-    ("email", r"(?i:[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)"),
-    ("handle", r"(?i:@[a-z0-9_.]{3,})"),
-    ("wallet", r"\b(?:0[xX][0-9a-fA-F]{40}|[13T][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[0-9a-z]{20,60})\b"),
+_SLOTS: tuple[tuple[str, str, str | None], ...] = (
+    (
+        "url",
+        r"(?i:(?:https?://|www\.)[^\s<>\"'()\[\]]+)",
+        r"contains(t, '://') OR regexp_matches(t, '(?i:www\.)')",
+    ),
+    (
+        "url",
+        r"(?i:[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"'()\[\]]*)",
+        "contains(t, '/') AND contains(t, '.')",
+    ),
+    (
+        "email",
+        r"(?i:[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)",
+        "contains(t, '@') AND contains(t, '.')",
+    ),
+    ("handle", r"(?i:@[a-z0-9_.]{3,})", "contains(t, '@')"),
+    (
+        "wallet",
+        r"\b(?:0[xX][0-9a-fA-F]{40}|[13T][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[0-9a-z]{20,60})\b",
+        None,
+    ),
     (
         "domain",
         r"(?i:\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|xyz|top|vip|cc|io|co|me"
         r"|app|site|online|shop|club|asia|biz|live|link|pro)\b)",
+        "contains(t, '.')",
     ),
     (
         "amount",
@@ -42,10 +59,18 @@ _SLOTS: tuple[tuple[str, str], ...] = (
         r"|\d[\d,.]*\s?(?:k\b|m\b|million\b|triệu|juta|ribu|万|千|元|块|บาท|đ|"
         r"(?:usdt|usd|thb|php|vnd|idr|rm|myr|rmb|cny|khr|mmk|lak|baht|pesos?|dollars?|yuan)\b|"
         r"[$€£¥฿₱₫₩]))",
+        None,
     ),
-    ("phone", r"\+?\d[\d ().-]{6,}\d"),
-    ("number", r"\d+(?:[.,]\d+)*"),
+    ("phone", r"\+?\d[\d ().-]{6,}\d", None),
+    ("number", r"\d+(?:[.,]\d+)*", None),
 )
+"""The masking passes in order: (slot, RE2 pattern, gate). The gate, where there is one, is a
+condition on the input text without which the pattern cannot match, checked by a cheap
+substring search so that texts failing it skip the RE2 scan. Checking the input rather than
+the text an earlier pass left is exact: a pass replaces a match by a `{slot}` token, which has
+none of these characters and is bounded by braces, so it can neither create nor join up an
+occurrence. On synthetic reports ~half the texts have no `@`, four in five no `/`, almost none
+a scheme or `www.`."""
 INDICATOR_SLOTS: dict[str, str] = {
     "phone": "phone",
     "crypto_wallet": "wallet",
@@ -75,26 +100,11 @@ _CONN: duckdb.DuckDBPyConnection | None = None
 _LOCK = threading.Lock()
 
 
-_GATES: dict[int, str] = {
-    0: r"contains(t, '://') OR regexp_matches(t, '(?i:www\.)')",
-    1: "contains(t, '/') AND contains(t, '.')",
-    2: "contains(t, '@') AND contains(t, '.')",
-    3: "contains(t, '@')",
-    5: "contains(t, '.')",
-}
-"""For some passes (by position in `_SLOTS`), a condition on the input text without which the
-pattern cannot match, checked by a cheap substring search so that texts failing it skip the
-RE2 scan. Checking the input rather than the text an earlier pass left is exact: a pass
-replaces a match by a `{slot}` token, which has none of these characters and is bounded by
-braces, so it can neither create nor join up an occurrence. On synthetic reports ~half the
-texts have no `@`, four in five no `/`, almost none a scheme or `www.`."""
-
-
 def _expression() -> tuple[str, list[str]]:
     """All passes as one nested expression over `t`: the plain form of `_query` (tests)."""
     expr = "t"
     params: list[str] = []
-    for name, pattern in _SLOTS:
+    for name, pattern, _gate in _SLOTS:
         params += [pattern, "{" + name + "}"]
         expr = f"regexp_replace({expr}, ${len(params) - 1}, ${len(params)}, 'g')"
     params.append(WHITE_SPACE)
@@ -106,14 +116,15 @@ def _query(source: str) -> tuple[str, list[str]]:
     """SELECT of the masked `t` of `source` as `m`, the passes with a gate run only where it
     holds. One projection per pass, so a skipped pass hands on its input column rather than
     repeating the expression that made it; the gates are computed once, on `t`."""
-    gates = ", ".join(f"({sql}) AS g{i}" for i, sql in _GATES.items())
+    gated = [(i, gate) for i, (_name, _pattern, gate) in enumerate(_SLOTS) if gate is not None]
+    gates = ", ".join(f"({gate}) AS g{i}" for i, gate in gated)
     query = f"SELECT t AS m, {gates} FROM {source}"
-    flags = ", ".join(f"g{i}" for i in _GATES)
+    flags = ", ".join(f"g{i}" for i, _gate in gated)
     params: list[str] = []
-    for i, (name, pattern) in enumerate(_SLOTS):
+    for i, (name, pattern, gate) in enumerate(_SLOTS):
         params += [pattern, "{" + name + "}"]
         replaced = f"regexp_replace(m, ${len(params) - 1}, ${len(params)}, 'g')"
-        if i in _GATES:
+        if gate is not None:
             replaced = f"CASE WHEN g{i} THEN {replaced} ELSE m END"
         query = f"SELECT {replaced} AS m, {flags} FROM ({query})"
     params.append(WHITE_SPACE)
