@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 from lurewatch.api import Settings, create_app
 from lurewatch.psi import group
 from lurewatch.store.keys import create_key
-from tests.store.conftest import db_url, engine  # noqa: F401  (shared fixtures)
 
 ROUTES = [
     (
@@ -35,7 +34,7 @@ ALLOWED = {"admin", "analyst", "partner"}  # the `lookup` right
 
 
 @pytest.fixture
-def app(engine: Engine) -> FastAPI:  # noqa: F811
+def app(engine: Engine) -> FastAPI:
     return create_app(Settings(rate_per_second=1000, rate_burst=1000, warm_up=False), engine)
 
 

@@ -16,13 +16,12 @@ from lurewatch.store import ReportIn, Viewer, ingest
 from lurewatch.store.keys import create_key, get_or_create_org
 from lurewatch.store.schema import AuditEvent
 from tests.live import serve
-from tests.store.conftest import db_url, engine  # noqa: F401  (shared fixtures)
 
 HELD = [f"+6681234{i:04d}" for i in range(12)]
 
 
 @pytest.fixture
-def app(engine: Engine) -> FastAPI:  # noqa: F811
+def app(engine: Engine) -> FastAPI:
     app = create_app(Settings(rate_per_second=10_000, rate_burst=10_000, warm_up=False), engine)
     app.state.psi_limits = Limits(min_set=5, daily_items_guessable=60, sessions_per_hour=6)
     with app.state.sessions() as s:
